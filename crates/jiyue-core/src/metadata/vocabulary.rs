@@ -1,0 +1,1 @@
+//! Coded vocabularies of item metadata.

@@ -1,0 +1,1 @@
+//! Paths of public pages, in the pattern Chinese government sites already use.

@@ -1,0 +1,1 @@
+//! The `jiyue` command: serving, the demo province, import, reindexing.
