@@ -152,3 +152,81 @@ impl std::fmt::Display for ColumnType {
         f.write_str(self.code())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn every_type_round_trips() {
+        for kind in ColumnType::ALL {
+            assert_eq!(ColumnType::parse(kind.code()), Some(kind));
+            assert_eq!(ColumnType::parse(kind.name_zh()), Some(kind));
+            assert_eq!(ColumnType::parse(&format!(" {} ", kind.code())), Some(kind));
+            assert_eq!(kind.to_string(), kind.code());
+        }
+    }
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        let codes: HashSet<_> = ColumnType::ALL.iter().map(|k| k.code()).collect();
+        let names: HashSet<_> = ColumnType::ALL.iter().map(|k| k.name_zh()).collect();
+        assert_eq!(codes.len(), ColumnType::ALL.len());
+        assert_eq!(names.len(), ColumnType::ALL.len());
+    }
+
+    #[test]
+    fn serde_uses_code() {
+        for kind in ColumnType::ALL {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.code()));
+            assert_eq!(serde_json::from_str::<ColumnType>(&json).unwrap(), kind);
+        }
+    }
+
+    #[test]
+    fn unknown_text_is_rejected() {
+        assert_eq!(ColumnType::parse(""), None);
+        assert_eq!(ColumnType::parse("news"), None);
+        assert_eq!(ColumnType::parse("Home"), None);
+    }
+
+    #[test]
+    fn news_must_be_two_weeks_fresh() {
+        assert_eq!(ColumnType::WorkNews.freshness(), Freshness::MaxAgeDays(14));
+        assert_eq!(ColumnType::KeyNews.freshness(), Freshness::MaxAgeDays(14));
+        assert_eq!(ColumnType::Home.freshness(), Freshness::MaxAgeDays(14));
+    }
+
+    #[test]
+    fn notices_must_be_six_months_fresh() {
+        assert_eq!(ColumnType::Notices.freshness(), Freshness::MaxAgeDays(183));
+        assert_eq!(
+            ColumnType::PolicyDocuments.freshness(),
+            Freshness::MaxAgeDays(183)
+        );
+    }
+
+    #[test]
+    fn personnel_must_be_one_year_fresh() {
+        assert_eq!(
+            ColumnType::Personnel.freshness(),
+            Freshness::MaxAgeDays(365)
+        );
+        assert_eq!(ColumnType::Plans.freshness(), Freshness::MaxAgeDays(365));
+    }
+
+    #[test]
+    fn other_types_must_not_be_blank() {
+        assert_eq!(ColumnType::Other.freshness(), Freshness::NotBlank);
+        assert_eq!(ColumnType::Overview.freshness(), Freshness::NotBlank);
+        assert_eq!(ColumnType::Special.freshness(), Freshness::NotBlank);
+        let dated = ColumnType::ALL
+            .iter()
+            .filter(|k| matches!(k.freshness(), Freshness::MaxAgeDays(_)))
+            .count();
+        assert_eq!(dated, 7);
+    }
+}

@@ -1,11 +1,14 @@
 //! Domain types and rules of Jiyue, with no I/O: codes and their validation, column types and
 //! their freshness rules, item metadata, paths of public pages and the `Clock` trait.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 pub mod clock;
 pub mod column_type;
 pub mod credit_code;
 pub mod division;
 pub mod domain;
+pub mod error;
 pub mod metadata;
 pub mod paths;
 pub mod site_code;
@@ -15,5 +18,6 @@ pub use column_type::{ColumnType, Freshness};
 pub use credit_code::CreditCode;
 pub use division::{Division, DivisionLevel};
 pub use domain::Domain;
+pub use error::CodeError;
 pub use metadata::{FieldError, IndexNumber, ItemMeta, Validity};
 pub use site_code::SiteCode;

@@ -172,6 +172,8 @@ pub struct SavedItem {
     pub item_id: ItemId,
     pub revision_id: RevisionId,
     pub created: bool,
+    /// False when the save found everything already stored and wrote nothing.
+    pub changed: bool,
 }
 
 /// A published item with everything its page shows.
@@ -245,4 +247,57 @@ pub struct OutboxEvent {
     pub tags: Vec<String>,
     pub item_id: Option<ItemId>,
     pub site_id: Option<SiteId>,
+}
+
+/// A route listed for a sitemap.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteRoute {
+    /// Row id, passed back as `after_id` to read the next batch.
+    pub id: i64,
+    pub path: String,
+    pub target: RouteTarget,
+    /// When the page last changed: the item's `updated_at`, or the column's.
+    pub lastmod: DateTime<Utc>,
+}
+
+/// An item as stored, published or not.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemRecord {
+    pub id: ItemId,
+    pub item_no: i64,
+    pub external_id: Option<String>,
+    pub org_id: OrgId,
+    pub lang: String,
+    /// The published revision, if any.
+    pub live_revision_id: Option<RevisionId>,
+    /// The newest revision, which is a draft when it differs from the live one.
+    pub latest_revision_id: Option<RevisionId>,
+    pub index_number: Option<String>,
+    pub first_published_at: Option<DateTime<Utc>>,
+    pub sample: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A stored file: its bytes live in the blob store under the SM3 digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileRecord {
+    pub id: FileId,
+    /// SM3 digest of the bytes, 64 lowercase hex characters.
+    pub digest: String,
+    /// Size in bytes.
+    pub size: i64,
+    pub content_type: String,
+    /// Number of item attachments that use the file.
+    pub refcount: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A file attached to an item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    pub file: FileRecord,
+    /// File name shown to readers, such as `附件1.pdf`.
+    pub name: String,
+    pub position: i32,
 }

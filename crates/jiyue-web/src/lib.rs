@@ -1,1 +1,137 @@
-//! placeholder
+//! HTTP for Jiyue: the public listener (host table, page cache, site pages, search, feeds),
+//! the admin listener (health and metrics), and the outbox consumer that keeps the cache and
+//! the search index in step with the database.
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod admin;
+pub mod cache;
+pub mod headers;
+pub mod hosts;
+pub mod indexer;
+pub mod net;
+mod pages;
+pub mod public;
+pub mod server;
+mod sitemodel;
+pub mod sync;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use jiyue_core::Clock;
+use jiyue_db::{Db, Site, SiteId};
+use jiyue_render::Renderer;
+use jiyue_search::SearchIndex;
+use parking_lot::RwLock;
+
+use crate::cache::PageCache;
+use crate::hosts::{HostConfig, HostTable};
+use crate::net::IpBlock;
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    pub hosts: HostConfig,
+    /// Name of the platform shown on its directory page.
+    pub platform_name: String,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpBlock>,
+    /// Memory budget of the page cache in bytes.
+    pub cache_budget: usize,
+    /// Items per column page.
+    pub page_size: u32,
+}
+
+/// Counters exported as metrics.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub hits: AtomicU64,
+    pub misses: AtomicU64,
+    pub outbox_position: AtomicI64,
+}
+
+/// A copy of the counters at one moment.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CounterSnapshot {
+    pub hits: u64,
+    pub misses: u64,
+    pub outbox_position: i64,
+}
+
+impl Counters {
+    /// Reads every counter.
+    pub fn snapshot(&self) -> CounterSnapshot {
+        CounterSnapshot {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            outbox_position: self.outbox_position.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Sites and hosts as held in memory, replaced whole when a site changes.
+#[derive(Debug, Default)]
+pub struct SiteDirectory {
+    pub hosts: HostTable,
+    pub sites: HashMap<SiteId, Site>,
+}
+
+impl SiteDirectory {
+    /// Builds the directory from the stored sites.
+    pub fn build(sites: Vec<Site>, config: &HostConfig) -> Self {
+        let hosts = HostTable::build(&sites, config);
+        let sites = sites.into_iter().map(|site| (site.id, site)).collect();
+        Self { hosts, sites }
+    }
+}
+
+/// Everything a request handler needs, shared by both listeners.
+pub struct App {
+    pub db: Db,
+    pub search: Arc<SearchIndex>,
+    pub renderer: Renderer,
+    pub cache: PageCache,
+    pub config: WebConfig,
+    pub clock: Arc<dyn Clock>,
+    pub counters: Counters,
+    directory: RwLock<Arc<SiteDirectory>>,
+}
+
+impl App {
+    /// Creates the application state and loads the host table from the database.
+    pub async fn new(
+        db: Db,
+        search: Arc<SearchIndex>,
+        renderer: Renderer,
+        config: WebConfig,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Arc<Self>, jiyue_db::DbError> {
+        let sites = db.sites().await?;
+        let directory = SiteDirectory::build(sites, &config.hosts);
+        Ok(Arc::new(Self {
+            db,
+            search,
+            renderer,
+            cache: PageCache::new(config.cache_budget),
+            config,
+            clock,
+            counters: Counters::default(),
+            directory: RwLock::new(Arc::new(directory)),
+        }))
+    }
+
+    /// Returns the current sites and host table.
+    pub fn directory(&self) -> Arc<SiteDirectory> {
+        self.directory.read().clone()
+    }
+
+    /// Reloads sites and hosts from the database.
+    pub async fn reload_sites(&self) -> Result<(), jiyue_db::DbError> {
+        let sites = self.db.sites().await?;
+        let directory = SiteDirectory::build(sites, &self.config.hosts);
+        *self.directory.write() = Arc::new(directory);
+        Ok(())
+    }
+}

@@ -1,1 +1,129 @@
-fn main() {}
+//! The `jiyue` command line.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+use jiyue::settings::{read_config, resolve_data, DataArgs, ServeArgs};
+use jiyue_core::Clock;
+
+/// Jiyue: one platform for every government website of a province.
+#[derive(Debug, Parser)]
+#[command(name = "jiyue", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the public and admin listeners
+    Serve(ServeArgs),
+    /// Build the Jilin demo province into a data folder without serving it
+    Demo {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Sample items generated per column
+        #[arg(long, default_value_t = 3)]
+        items: usize,
+    },
+    /// Import items from Markdown files with TOML front matter and JSON Lines files
+    Import {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Files or folders to import
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Rebuild the search index from the database
+    Reindex {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// The system clock: the one place that reads the time of day.
+struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("JIYUE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tantivy=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    match cli.command {
+        Command::Serve(args) => serve(args, clock).await,
+        Command::Demo { data, items } => {
+            let (db, _) = open(&data, clock.clone()).await?;
+            let report = jiyue::demo::build(&db, clock.as_ref(), items).await?;
+            println!("demo province built: {report:?}");
+            db.close().await;
+            Ok(())
+        }
+        Command::Import { data, paths } => {
+            let (db, _) = open(&data, clock).await?;
+            let report = jiyue::import::import_paths(&db, &paths, true).await;
+            db.close().await;
+            let report = report?;
+            println!("{report}");
+            if !report.is_success() {
+                anyhow::bail!(
+                    "{} file(s) rejected; nothing of them was stored",
+                    report.rejected.len()
+                );
+            }
+            Ok(())
+        }
+        Command::Reindex { data } => jiyue::reindex::run(&data, clock).await,
+    }
+}
+
+async fn open(data: &DataArgs, clock: Arc<dyn Clock>) -> anyhow::Result<(jiyue_db::Db, PathBuf)> {
+    let file = read_config(data.config.as_deref())?;
+    let settings = resolve_data(data, &file)?;
+    let db = jiyue::serve::open_db(&settings.database_url, &settings.data_dir, clock).await?;
+    Ok((db, settings.data_dir))
+}
+
+async fn serve(args: ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+    let running = jiyue::serve::start(&args, clock).await?;
+    let public = running.public_addr;
+    if args.demo {
+        let port = public.port();
+        println!("Jiyue is serving the Jilin demo province.");
+        println!("  provincial portal:  http://www.jl.localhost:{port}/");
+        println!("  English site:       http://english.jl.localhost:{port}/");
+        println!("  all sites:          http://localhost:{port}/");
+    } else {
+        println!("Jiyue is serving on http://{public}/");
+    }
+    println!("  health and metrics: http://{}/healthz", running.admin_addr);
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C failed")?;
+    println!("stopping");
+    running.stop().await;
+    Ok(())
+}

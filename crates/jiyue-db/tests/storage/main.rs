@@ -1,0 +1,14 @@
+//! Integration tests of `jiyue-db` on SQLite and, when `JIYUE_TEST_DATABASE_URL` is set, on
+//! PostgreSQL too. One test binary keeps the build small.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod blobs;
+mod concurrency;
+mod fixtures;
+mod items;
+mod links;
+mod orgs_sites;
+mod outbox;
+mod schema;
+mod scope;

@@ -1,0 +1,201 @@
+//! The public request path: host lookup, the page cache, conditional and compressed
+//! responses. Everything after a cache miss lives in `pages`.
+
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::header::{
+    ALLOW, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG, HOST,
+    IF_NONE_MATCH, LOCATION, VARY,
+};
+use http::{HeaderValue, Method, StatusCode};
+use http_body_util::Full;
+use hyper::{Request, Response};
+
+use crate::cache::{Accepted, CachedPage};
+use crate::hosts::HostTarget;
+use crate::pages::{self, Target};
+use crate::App;
+
+/// Request bodies larger than this are rejected; public pages take no bodies yet.
+const MAX_BODY_BYTES: u64 = 1024 * 1024;
+
+/// Answers one public request.
+pub async fn handle<B>(app: &App, request: Request<B>, peer: SocketAddr) -> Response<Full<Bytes>> {
+    let method = request.method();
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = plain_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method not allowed: public pages accept GET and HEAD",
+        );
+        response
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let declared_length = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared_length.is_some_and(|length| length > MAX_BODY_BYTES) {
+        return plain_error(StatusCode::PAYLOAD_TOO_LARGE, "request body too large");
+    }
+
+    let head_only = method == Method::HEAD;
+    let host = request
+        .headers()
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| request.uri().host())
+        .unwrap_or("");
+    let path = request.uri().path();
+
+    let directory = app.directory();
+    let target = match directory.hosts.lookup(host) {
+        None => {
+            return finish(pages::unknown_host(app, host, path), &request, head_only);
+        }
+        Some(HostTarget::Redirect(to)) => {
+            let location = redirect_location(app, to, &request);
+            return redirect(&location);
+        }
+        Some(HostTarget::Directory) => Target::Directory,
+        Some(HostTarget::Site(id)) => Target::Site(*id),
+    };
+    let cache_key = target.cache_key();
+
+    if path == "/search" {
+        let query = request.uri().query().unwrap_or("");
+        let page = pages::search(app, &directory, target, query).await;
+        tracing::debug!(client = %client(app, &request, peer), "search");
+        return finish(page, &request, head_only);
+    }
+
+    if let Some(page) = app.cache.get(cache_key, path) {
+        app.counters.hits.fetch_add(1, Ordering::Relaxed);
+        return respond(&page, &request, head_only);
+    }
+    app.counters.misses.fetch_add(1, Ordering::Relaxed);
+
+    let epoch = app.cache.epoch();
+    match pages::render(app, &directory, target, path).await {
+        Ok(rendered) => {
+            let page = Arc::new(rendered.page);
+            if rendered.cacheable {
+                app.cache.insert(cache_key, path, page.clone(), epoch);
+            }
+            respond(&page, &request, head_only)
+        }
+        Err(error) => {
+            tracing::error!(%error, path, "rendering a public page failed");
+            plain_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error: the page could not be rendered; please try again later",
+            )
+        }
+    }
+}
+
+fn client<B>(app: &App, request: &Request<B>, peer: SocketAddr) -> std::net::IpAddr {
+    let forwarded = request
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    crate::net::client_addr(peer.ip(), forwarded, &app.config.trusted_proxies)
+}
+
+fn redirect_location<B>(app: &App, host: &str, request: &Request<B>) -> String {
+    let config = &app.config.hosts;
+    let default_port = if config.scheme == "https" { 443 } else { 80 };
+    let port = match config.port {
+        Some(port) if port != default_port => format!(":{port}"),
+        _ => String::new(),
+    };
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .unwrap_or("/");
+    format!("{}://{host}{port}{path_and_query}", config.scheme)
+}
+
+fn finish<B>(
+    page: Result<CachedPage, pages::PageError>,
+    request: &Request<B>,
+    head_only: bool,
+) -> Response<Full<Bytes>> {
+    match page {
+        Ok(page) => respond(&page, request, head_only),
+        Err(error) => {
+            tracing::error!(%error, "rendering a public page failed");
+            plain_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error: the page could not be rendered; please try again later",
+            )
+        }
+    }
+}
+
+/// Sends a cached page: 304 when `If-None-Match` names it, else the best encoding.
+pub fn respond<B>(page: &CachedPage, request: &Request<B>, head_only: bool) -> Response<Full<Bytes>> {
+    let accepted = Accepted::parse(request.headers().get(http::header::ACCEPT_ENCODING));
+    let (variant, encoding) = page.variant(accepted);
+    let not_modified = page.status == StatusCode::OK
+        && request
+            .headers()
+            .get(IF_NONE_MATCH)
+            .is_some_and(|value| page.matches_etag(value));
+
+    let body = if head_only || not_modified {
+        Bytes::new()
+    } else {
+        variant.body.clone()
+    };
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() = if not_modified {
+        StatusCode::NOT_MODIFIED
+    } else {
+        page.status
+    };
+    let headers = response.headers_mut();
+    headers.reserve(page.headers.len() + 4);
+    for (name, value) in &page.headers {
+        headers.insert(name.clone(), value.clone());
+    }
+    headers.insert(ETAG, variant.etag.clone());
+    if page.gzip.is_some() || page.brotli.is_some() {
+        headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
+    }
+    if not_modified {
+        return response;
+    }
+    if let Some(encoding) = encoding {
+        headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    headers.insert(CONTENT_LENGTH, HeaderValue::from(variant.body.len()));
+    response
+}
+
+/// Builds a short plain-text error response with the security headers.
+pub fn plain_error(status: StatusCode, message: &str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(format!("{message}\n"))));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    for (name, value) in crate::headers::security_headers(&crate::headers::content_security_policy(&[]), false) {
+        headers.insert(name, value);
+    }
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn redirect(location: &str) -> Response<Full<Bytes>> {
+    let mut response = plain_error(StatusCode::MOVED_PERMANENTLY, "moved permanently");
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(LOCATION, value);
+    }
+    response
+}

@@ -1,0 +1,115 @@
+//! The two listeners. The public one is plain hyper with read timeouts, a connection cap and a
+//! per-request time limit, so the cache-hit path stays close to a static file server; the
+//! admin one serves health and metrics and is never reachable from the public listener.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::{watch, Semaphore};
+
+use crate::App;
+
+/// Limits of the public listener.
+#[derive(Debug, Clone)]
+pub struct ListenerLimits {
+    /// Time a client has to send the request head.
+    pub header_timeout: Duration,
+    /// Time a request may take in all, rendering included.
+    pub request_timeout: Duration,
+    /// Open connections at most; further clients wait in the accept queue.
+    pub max_connections: usize,
+}
+
+impl Default for ListenerLimits {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(15),
+            max_connections: 4096,
+        }
+    }
+}
+
+/// Accepts public connections until `shutdown` turns true.
+pub async fn run_public(
+    app: Arc<App>,
+    listener: TcpListener,
+    limits: ListenerLimits,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    loop {
+        let Ok(permit) = permits.clone().acquire_owned().await else {
+            return;
+        };
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shutdown.changed() => return,
+        };
+        let (stream, peer) = match accepted {
+            Ok(pair) => pair,
+            Err(error) => {
+                tracing::warn!(%error, "accept on the public listener failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let limits = limits.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request: Request<Incoming>| {
+                let app = app.clone();
+                let timeout = limits.request_timeout;
+                async move { Ok::<_, Infallible>(handle_timed(app, request, peer, timeout).await) }
+            });
+            let connection = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout)
+                .max_buf_size(64 * 1024)
+                .serve_connection(TokioIo::new(stream), service);
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "public connection closed with an error");
+            }
+            drop(permit);
+        });
+    }
+}
+
+async fn handle_timed(
+    app: Arc<App>,
+    request: Request<Incoming>,
+    peer: SocketAddr,
+    timeout: Duration,
+) -> Response<Full<Bytes>> {
+    match tokio::time::timeout(timeout, crate::public::handle(&app, request, peer)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!("public request timed out");
+            crate::public::plain_error(http::StatusCode::SERVICE_UNAVAILABLE, "request timed out")
+        }
+    }
+}
+
+/// Serves the admin router until `shutdown` turns true.
+pub async fn run_admin(app: Arc<App>, listener: TcpListener, mut shutdown: watch::Receiver<bool>) {
+    let router = crate::admin::router(app);
+    let result = axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            let _ = shutdown.changed().await;
+        })
+        .await;
+    if let Err(error) = result {
+        tracing::error!(%error, "admin listener failed");
+    }
+}

@@ -1,0 +1,263 @@
+//! `import_paths`: finds the import files, parses and checks all of them, then stores each
+//! valid file in one transaction and reports what happened.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use jiyue_db::Db;
+
+use super::check::{check_items, originals_first, Catalog, SeenIds};
+use super::error::{check, ImportError};
+use super::jsonl::parse_jsonl_located;
+use super::markdown::parse_markdown_located;
+use super::record::ParsedItem;
+use super::store::{store_items, StoreCounts};
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    /// Import files found, stored or rejected.
+    pub files: usize,
+    pub items_created: usize,
+    pub items_updated: usize,
+    /// Items whose stored content already equalled the file.
+    pub items_unchanged: usize,
+    /// Files of which nothing was stored, with every error found in each.
+    pub rejected: Vec<RejectedFile>,
+}
+
+/// A file that was not stored.
+#[derive(Debug)]
+pub struct RejectedFile {
+    pub path: PathBuf,
+    pub error: ImportError,
+}
+
+impl ImportReport {
+    /// Returns true when every file was stored.
+    pub fn is_success(&self) -> bool {
+        self.rejected.is_empty()
+    }
+
+    fn add(&mut self, counts: StoreCounts) {
+        self.items_created += counts.created;
+        self.items_updated += counts.updated;
+        self.items_unchanged += counts.unchanged;
+    }
+
+    fn reject(&mut self, path: &Path, error: ImportError) {
+        self.rejected.push(RejectedFile {
+            path: path.to_owned(),
+            error,
+        });
+    }
+}
+
+impl fmt::Display for ImportReport {
+    /// Formats a one-line summary, then each rejected file's errors.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} files: {} items created, {} updated, {} unchanged, {} files rejected",
+            self.files,
+            self.items_created,
+            self.items_updated,
+            self.items_unchanged,
+            self.rejected.len()
+        )?;
+        for rejected in &self.rejected {
+            write!(f, "\n{}", rejected.error)?;
+        }
+        Ok(())
+    }
+}
+
+/// A parsed file waiting to be stored.
+struct ParsedFile {
+    path: PathBuf,
+    items: Vec<ParsedItem>,
+}
+
+/// Imports Markdown (`*.md`) and JSON Lines (`*.jsonl`) files; folders are walked for both.
+///
+/// Every file is parsed and checked (sites, columns, organizations, originals of
+/// translations, `ItemMeta::validate`) before anything is stored. Each valid file is then
+/// stored with one `save_items` call, so a file with any error stores nothing and is listed in
+/// the report. Items are keyed by `id`, so importing again updates and never duplicates.
+/// Returns an error only when the database fails outside the files' own content.
+pub async fn import_paths(
+    db: &Db,
+    paths: &[PathBuf],
+    show_progress: bool,
+) -> anyhow::Result<ImportReport> {
+    let mut report = ImportReport::default();
+    let files = collect_files(paths, &mut report);
+    report.files = files.len() + report.rejected.len();
+
+    let progress = progress_bar(show_progress, files.len() as u64, "checking");
+    let mut parsed = Vec::new();
+    for path in files {
+        match read_and_parse(&path) {
+            Ok(items) => parsed.push(ParsedFile { path, items }),
+            Err(error) => report.reject(&path, error),
+        }
+        progress.inc(1);
+    }
+
+    let catalog = Catalog::load(db).await?;
+    let batch_ids: HashSet<String> = parsed
+        .iter()
+        .flat_map(|file| file.items.iter().map(|item| item.input.external_id.clone()))
+        .collect();
+    let mut seen = SeenIds::new();
+    let mut valid = Vec::new();
+    for mut file in parsed {
+        let diagnostics = check_items(db, &catalog, &mut file.items, &batch_ids, &mut seen).await?;
+        match check(diagnostics) {
+            Ok(()) => valid.push(file),
+            Err(error) => report.reject(&file.path, error),
+        }
+    }
+
+    progress.set_message("storing");
+    progress.set_position(0);
+    progress.set_length(valid.len() as u64);
+    for file in files_in_dependency_order(valid) {
+        let items: Vec<_> = originals_first(file.items).into_iter().map(|i| i.input).collect();
+        match store_items(db, &items).await {
+            Ok(counts) => report.add(counts),
+            Err(error) => {
+                let message = format!("nothing stored: {error}");
+                let file_name = file.path.display().to_string();
+                report.reject(&file.path, ImportError::at(&file_name, 1, None, message));
+            }
+        }
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    Ok(report)
+}
+
+/// Expands folders into their `*.md` and `*.jsonl` files, sorted by path. Named paths that are
+/// missing or of another kind are rejected.
+fn collect_files(paths: &[PathBuf], report: &mut ImportReport) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            if let Err(source) = walk(path, &mut files) {
+                let error = ImportError::Read { path: path.clone(), source };
+                report.reject(path, error);
+            }
+        } else if path.is_file() && is_import_file(path) {
+            files.push(path.clone());
+        } else if path.is_file() {
+            let file = path.display().to_string();
+            let message = "not an import file; name Markdown files *.md and JSON Lines files *.jsonl";
+            report.reject(path, ImportError::at(&file, 1, None, message));
+        } else {
+            let source = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder");
+            report.reject(path, ImportError::Read { path: path.clone(), source });
+        }
+    }
+    files.sort();
+    files.dedup();
+    files
+}
+
+fn walk(folder: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(folder)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, files)?;
+        } else if is_import_file(&path) {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn is_import_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|ext| ext.to_str()),
+        Some("md" | "jsonl")
+    )
+}
+
+fn read_and_parse(path: &Path) -> Result<Vec<ParsedItem>, ImportError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ImportError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    if path.extension().is_some_and(|ext| ext == "jsonl") {
+        parse_jsonl_located(path, &text)
+    } else {
+        parse_markdown_located(path, &text).map(|item| vec![item])
+    }
+}
+
+/// Orders files so that a file holding the original of a translation in another file is
+/// stored first; files with no such link keep their path order.
+fn files_in_dependency_order(files: Vec<ParsedFile>) -> Vec<ParsedFile> {
+    let mut file_of_id: HashMap<&str, usize> = HashMap::new();
+    for (index, file) in files.iter().enumerate() {
+        for item in &file.items {
+            file_of_id.insert(item.input.external_id.as_str(), index);
+        }
+    }
+
+    // `waiting_on[i]` counts the files that must be stored before file i; `unblocks[j]` lists
+    // the files waiting on file j.
+    let mut waiting_on = vec![0usize; files.len()];
+    let mut unblocks: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
+    for (index, file) in files.iter().enumerate() {
+        let originals: BTreeSet<usize> = file
+            .items
+            .iter()
+            .filter_map(|item| item.input.translation_of.as_deref())
+            .filter_map(|original| file_of_id.get(original).copied())
+            .filter(|other| *other != index)
+            .collect();
+        waiting_on[index] = originals.len();
+        for other in originals {
+            unblocks[other].push(index);
+        }
+    }
+
+    let mut ready: BTreeSet<usize> = (0..files.len()).filter(|i| waiting_on[*i] == 0).collect();
+    let mut order = Vec::with_capacity(files.len());
+    while order.len() < files.len() {
+        // A cycle between files has no first file; take the lowest remaining one and let
+        // storage decide.
+        let next = match ready.pop_first() {
+            Some(next) => next,
+            None => (0..files.len()).find(|i| !order.contains(i)).unwrap_or_default(),
+        };
+        order.push(next);
+        waiting_on[next] = usize::MAX;
+        for waiter in &unblocks[next] {
+            let count = &mut waiting_on[*waiter];
+            if *count != usize::MAX {
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    ready.insert(*waiter);
+                }
+            }
+        }
+    }
+
+    let mut slots: Vec<Option<ParsedFile>> = files.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|index| slots[index].take()).collect()
+}
+
+fn progress_bar(show: bool, length: u64, message: &'static str) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(length).with_message(message);
+    if let Ok(style) = ProgressStyle::with_template("{msg:>9} [{bar:40}] {pos}/{len} files") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}

@@ -1,0 +1,160 @@
+//! `jiyue serve`: opens the data, optionally builds the demo, brings the search index up to
+//! date and runs both listeners and the outbox consumer.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use jiyue_core::Clock;
+use jiyue_db::Db;
+use jiyue_render::Renderer;
+use jiyue_search::SearchIndex;
+use jiyue_web::hosts::HostConfig;
+use jiyue_web::net::IpBlock;
+use jiyue_web::server::{run_admin, run_public, ListenerLimits};
+use jiyue_web::{App, WebConfig};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::settings::{read_config, resolve_data, redact_url, ServeArgs};
+
+/// Sample items per column that `serve --demo` generates.
+const DEMO_ITEMS_PER_COLUMN: usize = 3;
+
+/// A running server.
+pub struct Running {
+    pub app: Arc<App>,
+    pub public_addr: SocketAddr,
+    pub admin_addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops both listeners and the outbox consumer and waits for them.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        self.app.db.close().await;
+    }
+}
+
+/// Opens the database, with the blob store in the data folder.
+pub async fn open_db(database_url: &str, data_dir: &Path, clock: Arc<dyn Clock>) -> anyhow::Result<Db> {
+    let db = Db::open(database_url, clock)
+        .await
+        .with_context(|| format!("cannot open database {}", redact_url(database_url)))?;
+    let blobs = jiyue_db::BlobStore::open(data_dir.join("blobs"))
+        .with_context(|| format!("cannot open blob store in {}", data_dir.display()))?;
+    Ok(db.with_blob_store(blobs))
+}
+
+/// Starts the platform as `args` say and returns once both listeners accept connections.
+pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
+    let file = read_config(args.data.config.as_deref())?;
+    let data = resolve_data(&args.data, &file)?;
+    let demo = args.demo || file.demo.unwrap_or(false);
+    let listen = args
+        .listen
+        .or(file.listen)
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let admin_listen = args
+        .admin_listen
+        .or(file.admin_listen)
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8081)));
+
+    let db = open_db(&data.database_url, &data.data_dir, clock.clone()).await?;
+    if demo {
+        let report = crate::demo::build(&db, clock.as_ref(), DEMO_ITEMS_PER_COLUMN)
+            .await
+            .context("building the demo province failed")?;
+        tracing::info!(?report, "demo province ready");
+    }
+
+    let public = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}; choose another address with --listen"))?;
+    let admin = TcpListener::bind(admin_listen).await.with_context(|| {
+        format!("cannot listen on {admin_listen}; choose another address with --admin-listen")
+    })?;
+    let public_addr = public.local_addr()?;
+    let admin_addr = admin.local_addr()?;
+
+    let trusted_proxies = parse_proxies(
+        args.trusted_proxies
+            .as_deref()
+            .map(|text| text.split(',').map(str::to_string).collect())
+            .or_else(|| file.trusted_proxies.clone())
+            .unwrap_or_default(),
+    )?;
+    let scheme = args
+        .public_scheme
+        .clone()
+        .or_else(|| file.public_scheme.clone())
+        .unwrap_or_else(|| if demo { "http".into() } else { "https".into() });
+    if scheme != "http" && scheme != "https" {
+        anyhow::bail!("invalid public scheme \"{scheme}\": expected http or https");
+    }
+    let port = args
+        .public_port
+        .or(file.public_port)
+        .or(demo.then_some(public_addr.port()));
+    let config = WebConfig {
+        hosts: HostConfig {
+            platform_domain: args
+                .platform_domain
+                .clone()
+                .or_else(|| file.platform_domain.clone())
+                .unwrap_or_else(|| "jl.gov.cn".into()),
+            demo,
+            scheme,
+            port,
+        },
+        platform_name: "吉林省政府网站集约化平台".to_string(),
+        trusted_proxies,
+        cache_budget: args.cache_budget_mb.or(file.cache_budget_mb).unwrap_or(256) * 1024 * 1024,
+        page_size: 20,
+    };
+
+    let search = Arc::new(
+        SearchIndex::open(&data.data_dir.join("search"))
+            .with_context(|| format!("cannot open search index in {}", data.data_dir.display()))?,
+    );
+    let renderer = Renderer::embedded().context("loading the embedded theme failed")?;
+    let app = App::new(db, search.clone(), renderer, config, clock).await?;
+    if search.needs_rebuild() {
+        tracing::info!("search index schema changed; rebuilding it from the database");
+        let directory = app.directory();
+        jiyue_web::indexer::reindex(&app.db, &search, &directory, |_| {}).await?;
+    }
+    jiyue_web::sync::catch_up(&app)
+        .await
+        .context("applying pending changes to the search index failed")?;
+
+    let (shutdown, receiver) = watch::channel(false);
+    let tasks = vec![
+        tokio::spawn(run_public(app.clone(), public, ListenerLimits::default(), receiver.clone())),
+        tokio::spawn(run_admin(app.clone(), admin, receiver.clone())),
+        tokio::spawn(jiyue_web::sync::run(app.clone(), receiver)),
+    ];
+    Ok(Running {
+        app,
+        public_addr,
+        admin_addr,
+        shutdown,
+        tasks,
+    })
+}
+
+fn parse_proxies(entries: Vec<String>) -> anyhow::Result<Vec<IpBlock>> {
+    entries
+        .iter()
+        .map(|entry| entry.trim())
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| entry.parse::<IpBlock>().map_err(anyhow::Error::msg))
+        .collect()
+}

@@ -1,0 +1,105 @@
+# Messages of the default theme in Simplified Chinese, the platform's fallback language.
+# Every key here must also be in en.ftl; a unit test of jiyue-render checks both files.
+
+## Page frame
+
+skip-to-content = 跳到主要内容
+demo-label = 演示数据：本站内容仅用于演示，不是真实的政府信息。
+sample-label = 示例内容
+platform-name = 政府网站集约化平台
+nav-label = 主导航
+language-switch-label = 语言版本
+breadcrumb-label = 当前位置
+home-column-name = 首页
+
+label-separator = ：
+list-separator = ，
+
+## Site search box in the header
+
+search-label = 站内搜索
+search-button = 搜索
+
+## Footer
+
+footer-label = 网站信息
+footer-badge = 党政机关网站
+footer-site-code = 网站标识码：{ $code }
+footer-icp = ICP备案号：{ $number }
+footer-public-security = 公安机关备案号：{ $number }
+footer-sponsor = 主办单位：{ $name }
+footer-operator = 承办单位：{ $name }
+footer-phone = 联系电话：{ $phone }
+footer-email = 电子邮箱：{ $email }
+footer-address = 地址：{ $address }
+footer-site-map = 网站地图
+footer-error-report = 我为政府网站找错
+footer-directory = 全省政府网站
+
+## Lists and columns
+
+more-link = 更多
+more-label = 更多{ $column }
+column-empty = 本栏目暂无信息。
+feed-link = 订阅本栏目（Atom）
+pagination-label = 分页
+pagination-prev = 上一页
+pagination-next = 下一页
+pagination-page = 第 { $number } 页
+pagination-summary = 共 { $total } 条，第 { $current }/{ $pages } 页
+
+## Item pages
+
+item-meta-label = 信息索引
+item-index-number = 索引号
+item-issuing-org = 发布机构
+item-written-date = 成文日期
+item-document-number = 发文字号
+item-pub-date = 发布日期
+item-subject = 主题分类
+item-genre = 体裁分类
+item-validity-label = 有效性
+item-validity = { $validity ->
+    [expired] 失效
+    [repealed] 废止
+    [amended] 已修订
+   *[valid] 有效
+}
+item-source = 来源
+item-author = 作者
+item-editor = 责任编辑
+item-keywords = 关键词
+item-summary = 摘要
+item-attachments = 附件
+item-translations = 其他语言版本
+item-also-on = 同时发布于
+item-repealed-banner = 本文件已废止，仅供查阅，不再执行。
+item-expired-banner = 本文件已失效，仅供查阅。
+item-amended-banner = 本文件已修订，请以修订后的版本为准。
+
+## Search
+
+search-title = 搜索
+search-query-label = 搜索词
+search-scope-label = 搜索范围
+search-scope-current = 本站
+search-scope-all = 全部网站
+search-total = 找到 { $total } 条结果
+search-no-results = 没有找到相关信息，请换用其他搜索词。
+search-results-label = 搜索结果
+search-facet-site = 按网站
+search-facet-year = 按年份
+search-facets-label = 筛选结果
+
+## Error pages
+
+not-found-title = 页面不存在
+not-found-body = 您访问的页面 { $path } 不存在，可能已经移动，或者地址有误。
+not-found-home = 返回首页
+not-found-host = 本平台没有托管网站 { $host }，请检查地址。
+gone-title = 信息已撤下
+gone-home = 返回首页
+
+## Platform directory
+
+directory-intro = 本平台托管的全部政府网站，按主办机构排列。
