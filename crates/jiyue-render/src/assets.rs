@@ -5,21 +5,66 @@ pub(crate) const BASE_TEMPLATE: &str = "base.html";
 
 /// Templates of the default theme, by name.
 pub(crate) const TEMPLATES: [(&str, &str); 15] = [
-    (BASE_TEMPLATE, include_str!("../../../themes/default/templates/base.html")),
-    ("home.html", include_str!("../../../themes/default/templates/home.html")),
-    ("column.html", include_str!("../../../themes/default/templates/column.html")),
-    ("item.html", include_str!("../../../themes/default/templates/item.html")),
-    ("search.html", include_str!("../../../themes/default/templates/search.html")),
-    ("directory.html", include_str!("../../../themes/default/templates/directory.html")),
-    ("not_found.html", include_str!("../../../themes/default/templates/not_found.html")),
-    ("gone.html", include_str!("../../../themes/default/templates/gone.html")),
-    ("entry_list.html", include_str!("../../../themes/default/templates/entry_list.html")),
-    ("pagination.html", include_str!("../../../themes/default/templates/pagination.html")),
-    ("site_header.html", include_str!("../../../themes/default/templates/site_header.html")),
-    ("site_footer.html", include_str!("../../../themes/default/templates/site_footer.html")),
-    ("breadcrumbs.html", include_str!("../../../themes/default/templates/breadcrumbs.html")),
-    ("item_meta.html", include_str!("../../../themes/default/templates/item_meta.html")),
-    ("item_links.html", include_str!("../../../themes/default/templates/item_links.html")),
+    (
+        BASE_TEMPLATE,
+        include_str!("../../../themes/default/templates/base.html"),
+    ),
+    (
+        "home.html",
+        include_str!("../../../themes/default/templates/home.html"),
+    ),
+    (
+        "column.html",
+        include_str!("../../../themes/default/templates/column.html"),
+    ),
+    (
+        "item.html",
+        include_str!("../../../themes/default/templates/item.html"),
+    ),
+    (
+        "search.html",
+        include_str!("../../../themes/default/templates/search.html"),
+    ),
+    (
+        "directory.html",
+        include_str!("../../../themes/default/templates/directory.html"),
+    ),
+    (
+        "not_found.html",
+        include_str!("../../../themes/default/templates/not_found.html"),
+    ),
+    (
+        "gone.html",
+        include_str!("../../../themes/default/templates/gone.html"),
+    ),
+    (
+        "entry_list.html",
+        include_str!("../../../themes/default/templates/entry_list.html"),
+    ),
+    (
+        "pagination.html",
+        include_str!("../../../themes/default/templates/pagination.html"),
+    ),
+    (
+        "site_header.html",
+        include_str!("../../../themes/default/templates/site_header.html"),
+    ),
+    (
+        "site_footer.html",
+        include_str!("../../../themes/default/templates/site_footer.html"),
+    ),
+    (
+        "breadcrumbs.html",
+        include_str!("../../../themes/default/templates/breadcrumbs.html"),
+    ),
+    (
+        "item_meta.html",
+        include_str!("../../../themes/default/templates/item_meta.html"),
+    ),
+    (
+        "item_links.html",
+        include_str!("../../../themes/default/templates/item_links.html"),
+    ),
 ];
 
 /// Static files of the default theme: name, bytes and content type.
@@ -72,7 +117,9 @@ mod tests {
         let css = std::str::from_utf8(static_asset("site.css").unwrap().0).unwrap();
         let colour = |name: &str| -> String {
             let declaration = format!("--color-{name}: ");
-            let start = css.find(&declaration).unwrap_or_else(|| panic!("no {name}"));
+            let start = css
+                .find(&declaration)
+                .unwrap_or_else(|| panic!("no {name}"));
             css[start + declaration.len()..start + declaration.len() + 7].to_owned()
         };
 
@@ -92,10 +139,16 @@ mod tests {
     }
 
     #[test]
-    fn stylesheet_line_height_is_at_least_one_and_a_half() {
+    fn stylesheet_line_height_minimum() {
         let css = std::str::from_utf8(static_asset("site.css").unwrap().0).unwrap();
         for declaration in css.split("line-height:").skip(1) {
-            let value: f64 = declaration.split(';').next().unwrap().trim().parse().unwrap();
+            let value: f64 = declaration
+                .split(';')
+                .next()
+                .unwrap()
+                .trim()
+                .parse()
+                .unwrap();
             assert!(value >= 1.5, "line-height {value} is below 1.5");
         }
     }

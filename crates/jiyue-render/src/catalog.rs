@@ -64,7 +64,7 @@ impl Catalog {
     /// Formats message `key` without arguments in language `lang` (falling back to zh-CN).
     ///
     /// Returns the key itself when no catalog has the message, so a gap shows on the page
-    /// instead of failing the request; the catalog tests keep that from shipping.
+    /// instead of failing the request. The catalog tests keep such gaps from shipping.
     pub fn message(&self, lang: &str, key: &str) -> String {
         self.format(lang, key, &[])
     }
@@ -149,14 +149,23 @@ mod tests {
     fn message_in_page_language() {
         let catalog = Catalog::embedded().unwrap();
         assert_eq!(catalog.message("zh-CN", "skip-to-content"), "跳到主要内容");
-        assert_eq!(catalog.message("en", "skip-to-content"), "Skip to main content");
+        assert_eq!(
+            catalog.message("en", "skip-to-content"),
+            "Skip to main content"
+        );
     }
 
     #[test]
     fn region_variant_uses_primary_language() {
         let catalog = Catalog::embedded().unwrap();
-        assert_eq!(catalog.message("en-GB", "skip-to-content"), "Skip to main content");
-        assert_eq!(catalog.message("zh-Hans", "skip-to-content"), "跳到主要内容");
+        assert_eq!(
+            catalog.message("en-GB", "skip-to-content"),
+            "Skip to main content"
+        );
+        assert_eq!(
+            catalog.message("zh-Hans", "skip-to-content"),
+            "跳到主要内容"
+        );
     }
 
     #[test]

@@ -49,18 +49,21 @@ pub fn rfc3339_china(at: DateTime<Utc>) -> String {
 pub fn atom_feed(feed: &FeedView) -> String {
     let mut xml = String::with_capacity(1024 + feed.entries.len() * 512);
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+
     // `write!` into a String cannot fail, so its results are ignored throughout.
     let _ = writeln!(
         xml,
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
         escape_xml(&feed.lang)
     );
+
     let _ = writeln!(xml, "  <id>{}</id>", escape_xml(&feed.column_url));
     let _ = writeln!(xml, "  <title>{}</title>", escape_xml(&feed.title));
     if let Some(subtitle) = &feed.subtitle {
         let _ = writeln!(xml, "  <subtitle>{}</subtitle>", escape_xml(subtitle));
     }
     let _ = writeln!(xml, "  <updated>{}</updated>", rfc3339_china(feed.updated));
+
     let _ = writeln!(
         xml,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
@@ -76,6 +79,7 @@ pub fn atom_feed(feed: &FeedView) -> String {
         "  <author><name>{}</name></author>",
         escape_xml(&feed.author_name)
     );
+
     for entry in &feed.entries {
         write_entry(&mut xml, entry);
     }
@@ -92,8 +96,16 @@ fn write_entry(xml: &mut String, entry: &FeedEntry) {
         xml,
         "    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>"
     );
-    let _ = writeln!(xml, "    <published>{}</published>", rfc3339_china(entry.published));
-    let _ = writeln!(xml, "    <updated>{}</updated>", rfc3339_china(entry.updated));
+    let _ = writeln!(
+        xml,
+        "    <published>{}</published>",
+        rfc3339_china(entry.published)
+    );
+    let _ = writeln!(
+        xml,
+        "    <updated>{}</updated>",
+        rfc3339_china(entry.updated)
+    );
     if let Some(summary) = &entry.summary {
         let _ = writeln!(xml, "    <summary>{}</summary>", escape_xml(summary));
     }

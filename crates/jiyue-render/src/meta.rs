@@ -205,7 +205,10 @@ mod tests {
     #[test]
     fn site_domain_drops_scheme_and_port() {
         assert_eq!(site_domain("https://www.jl.gov.cn"), "www.jl.gov.cn");
-        assert_eq!(site_domain("http://www.jl.localhost:8080"), "www.jl.localhost");
+        assert_eq!(
+            site_domain("http://www.jl.localhost:8080"),
+            "www.jl.localhost"
+        );
         assert_eq!(site_domain("www.jl.gov.cn/"), "www.jl.gov.cn");
         assert_eq!(site_domain("http://[::1]:8080"), "::1");
     }

@@ -1,5 +1,5 @@
 //! Page models: plain data the web layer and the static export fill in and the renderer turns
-//! into HTML. No model holds a database handle, so pages render without a server.
+//! into HTML. No model contains a database handle, so pages render without a server.
 //!
 //! Strings are plain text unless the field name ends in `_html`; the templates escape every
 //! plain-text field. Dates are already formatted in China Standard Time.
@@ -48,11 +48,11 @@ pub struct FooterView {
     pub contact_phone: Option<String>,
     pub contact_email: Option<String>,
     pub address: Option<String>,
-    /// Script of the party-and-government site badge (党政机关网站标识); a text label stands in
-    /// when it is not set.
+    /// Script of the party-and-government site badge (党政机关网站标识). Without it the footer
+    /// shows a text label.
     pub badge_script_url: Option<String>,
-    /// Script of the national error-report entry (我为政府网站找错); a plain link to
-    /// `error_report_url` stands in when it is not set.
+    /// Script of the national error-report entry (我为政府网站找错). Without it the footer links
+    /// to `error_report_url`.
     pub error_report_script_url: Option<String>,
     pub site_map_url: String,
     pub error_report_url: String,

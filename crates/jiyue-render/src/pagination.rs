@@ -34,7 +34,7 @@ pub struct PageLink {
 
 impl Pagination {
     /// Builds the navigation for page `page` (counted from 0) of `total_items` items shown
-    /// `per_page` at a time; `url_of` returns the URL of a page given its 0-based number.
+    /// `per_page` at a time. `url_of` returns the URL of a page given its 0-based number.
     ///
     /// A `per_page` of 0 counts as 1. A `page` past the last page yields no next link; the
     /// caller should answer such a request with 404 instead of rendering it.

@@ -1,7 +1,6 @@
 //! The `Renderer`: the theme's templates compiled once, with the message catalog, turning page
 //! models into HTML.
 
-use std::fmt::Write;
 use std::path::Path;
 use std::sync::Arc;
 

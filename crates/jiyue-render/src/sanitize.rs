@@ -8,12 +8,42 @@ use ammonia::{Builder, UrlRelative};
 use pulldown_cmark::{html, Options, Parser};
 
 /// Elements an article body may contain. `b` and `i` stay because Word and WPS mark bold and
-/// italic text with them instead of `strong` and `em`; `h1` is left out because the page title
+/// italic text with them instead of `strong` and `em`. `h1` is left out because the page title
 /// is the only `h1`.
 const ARTICLE_TAGS: [&str; 33] = [
-    "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "caption", "colgroup", "col",
-    "thead", "tbody", "tfoot", "tr", "th", "td", "a", "img", "figure", "figcaption", "blockquote",
-    "strong", "em", "b", "i", "sub", "sup", "br", "hr", "pre",
+    "p",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "caption",
+    "colgroup",
+    "col",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "a",
+    "img",
+    "figure",
+    "figcaption",
+    "blockquote",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "sub",
+    "sup",
+    "br",
+    "hr",
+    "pre",
 ];
 
 /// Elements removed together with their content: scripts, styles, Word's `<xml>` data
@@ -37,9 +67,33 @@ const EMPTY_ELEMENTS: [&str; 10] = [
 
 /// Elements after which `html_to_text` starts a new line.
 const BLOCK_TAGS: [&str; 27] = [
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "caption", "tr", "div",
-    "blockquote", "pre", "figure", "figcaption", "br", "hr", "section", "article", "header",
-    "footer", "dl", "dt", "dd",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "caption",
+    "tr",
+    "div",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "br",
+    "hr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "dl",
+    "dt",
+    "dd",
 ];
 
 static ARTICLE_SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(article_builder);
@@ -93,7 +147,7 @@ fn text_builder() -> Builder<'static> {
 /// comments (so Word and WPS conditional comments), Office namespaced elements such as
 /// `<o:p>`, and elements left empty.
 pub fn sanitize_html(input: &str) -> String {
-    let mut cleaned = ARTICLE_SANITIZER.clean(input).to_string();
+    let mut cleaned = remove_images_without_src(&ARTICLE_SANITIZER.clean(input).to_string());
     loop {
         let before = cleaned.len();
         for empty in EMPTY_ELEMENTS {
@@ -104,6 +158,41 @@ pub fn sanitize_html(input: &str) -> String {
         }
     }
     cleaned.trim().to_owned()
+}
+
+/// Removes `<img>` elements whose `src` the sanitizer dropped (such as Word's `file:///` paths
+/// to the author's disk), which would show as broken images.
+///
+/// It relies on the sanitizer's serialization, where every attribute value is double-quoted
+/// and contains no raw `"`, so a `>` outside quotes ends the tag.
+fn remove_images_without_src(html: &str) -> String {
+    let mut output = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<img") {
+        output.push_str(&rest[..start]);
+        let tag_length = tag_length(&rest[start..]);
+        let tag = &rest[start..start + tag_length];
+        if tag.contains(" src=\"") {
+            output.push_str(tag);
+        }
+        rest = &rest[start + tag_length..];
+    }
+    output.push_str(rest);
+    output
+}
+
+/// Returns the length of the tag at the start of `html`, up to and including the `>` that is
+/// outside quotes, or the whole length when the tag is not closed.
+fn tag_length(html: &str) -> usize {
+    let mut quoted = false;
+    for (index, character) in html.char_indices() {
+        match character {
+            '"' => quoted = !quoted,
+            '>' if !quoted => return index + 1,
+            _ => {}
+        }
+    }
+    html.len()
 }
 
 /// Converts Markdown (CommonMark with tables) to sanitized HTML; raw HTML in the source goes
@@ -195,7 +284,9 @@ mod tests {
 
     #[test]
     fn relative_and_mailto_links_stay() {
-        let cleaned = sanitize_html(r#"<a href="/zw/index.html">政务</a><a href="mailto:a@jl.gov.cn">信箱</a>"#);
+        let cleaned = sanitize_html(
+            r#"<a href="/zw/index.html">政务</a><a href="mailto:a@jl.gov.cn">信箱</a>"#,
+        );
         assert!(cleaned.contains(r#"href="/zw/index.html""#));
         assert!(cleaned.contains(r#"href="mailto:a@jl.gov.cn""#));
     }
@@ -210,6 +301,14 @@ mod tests {
     }
 
     #[test]
+    fn images_without_source_are_removed() {
+        let cleaned = sanitize_html(
+            r#"<p><img src="file:///C:/a.png" alt="a > b"></p><p><img alt="x > y" src="/b.png"></p>"#,
+        );
+        assert_eq!(cleaned, r#"<p><img alt="x &gt; y" src="/b.png"></p>"#);
+    }
+
+    #[test]
     fn markdown_tables_render() {
         let html = markdown_to_html("| 地区 | 数量 |\n| --- | --- |\n| 长春 | 12 |\n");
         assert!(html.contains("<table>"));
@@ -218,7 +317,8 @@ mod tests {
 
     #[test]
     fn markdown_raw_html_is_sanitized() {
-        let html = markdown_to_html("正文\n\n<script>alert(1)</script>\n\n[链接](javascript:alert(1))");
+        let html =
+            markdown_to_html("正文\n\n<script>alert(1)</script>\n\n[链接](javascript:alert(1))");
         assert!(!html.contains("script"));
         assert!(!html.contains("javascript"));
         assert!(html.contains("正文"));

@@ -85,7 +85,8 @@ pub fn split_sitemaps_with_limits(
             });
         }
 
-        let full = count == max_urls || current.len() + element.len() + URLSET_TAIL.len() > max_bytes;
+        let full =
+            count == max_urls || current.len() + element.len() + URLSET_TAIL.len() > max_bytes;
         if full {
             current.push_str(URLSET_TAIL);
             files.push(std::mem::replace(&mut current, String::from(URLSET_HEAD)));

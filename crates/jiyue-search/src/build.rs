@@ -60,11 +60,19 @@ pub(crate) fn text_query(
     }
 
     for run in &plan.han_runs {
-        clauses.extend(han_phrase_boosts(run, fields).into_iter().map(|q| (Occur::Should, q)));
+        clauses.extend(
+            han_phrase_boosts(run, fields)
+                .into_iter()
+                .map(|q| (Occur::Should, q)),
+        );
     }
     for words in &plan.word_phrases {
         let offsets: Vec<(usize, &str)> = words.iter().map(String::as_str).enumerate().collect();
-        clauses.extend(phrase_boosts(&offsets, fields).into_iter().map(|q| (Occur::Should, q)));
+        clauses.extend(
+            phrase_boosts(&offsets, fields)
+                .into_iter()
+                .map(|q| (Occur::Should, q)),
+        );
     }
     Some(Box::new(BooleanQuery::new(clauses)))
 }
@@ -88,7 +96,11 @@ fn unit_query(unit: &Unit, fields: &Fields) -> Box<dyn Query> {
         alternatives.extend(han_word_alternatives(&unit.text, fields));
     }
     if !unit.parts.is_empty() {
-        let parts = unit.parts.iter().map(|part| han_word_query(part, fields)).collect();
+        let parts = unit
+            .parts
+            .iter()
+            .map(|part| han_word_query(part, fields))
+            .collect();
         alternatives.push(Box::new(BooleanQuery::intersection(parts)));
     }
     Box::new(BooleanQuery::union(alternatives))
@@ -117,11 +129,20 @@ fn han_phrase_boosts(run: &HanRun, fields: &Fields) -> Vec<Box<dyn Query>> {
     if run.words.len() < 2 {
         return Vec::new();
     }
-    let offsets: Vec<(usize, &str)> =
-        run.words.iter().map(|(offset, word)| (*offset, word.as_str())).collect();
+    let offsets: Vec<(usize, &str)> = run
+        .words
+        .iter()
+        .map(|(offset, word)| (*offset, word.as_str()))
+        .collect();
     let mut boosts = phrase_boosts(&offsets, fields);
-    boosts.push(boosted(bigram_query(fields.title_bigram, &run.text), TITLE_PHRASE_WEIGHT));
-    boosts.push(boosted(bigram_query(fields.body_bigram, &run.text), BODY_PHRASE_WEIGHT));
+    boosts.push(boosted(
+        bigram_query(fields.title_bigram, &run.text),
+        TITLE_PHRASE_WEIGHT,
+    ));
+    boosts.push(boosted(
+        bigram_query(fields.body_bigram, &run.text),
+        BODY_PHRASE_WEIGHT,
+    ));
     boosts
 }
 
@@ -157,7 +178,12 @@ fn bigram_query(field: Field, text: &str) -> Box<dyn Query> {
     let terms = boundaries
         .windows(3)
         .enumerate()
-        .map(|(offset, window)| (offset, Term::from_field_text(field, &text[window[0]..window[2]])))
+        .map(|(offset, window)| {
+            (
+                offset,
+                Term::from_field_text(field, &text[window[0]..window[2]]),
+            )
+        })
         .collect();
     Box::new(PhraseQuery::new_with_offset(terms))
 }

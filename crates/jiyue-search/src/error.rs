@@ -29,9 +29,11 @@ pub enum SearchError {
     },
 
     /// A tantivy operation failed.
-    #[error("search index operation `{operation}` failed: {source}; run `jiyue reindex` if it persists")]
+    #[error(
+        "search index operation `{operation}` failed: {source}; run `jiyue reindex` if it persists"
+    )]
     Index {
-        /// What the index was doing.
+        /// Operation the index was running.
         operation: &'static str,
         /// Underlying tantivy error.
         #[source]
@@ -54,6 +56,8 @@ pub enum SearchError {
 }
 
 /// Wraps a tantivy error with the operation that failed.
-pub(crate) fn index_error(operation: &'static str) -> impl FnOnce(tantivy::TantivyError) -> SearchError {
+pub(crate) fn index_error(
+    operation: &'static str,
+) -> impl FnOnce(tantivy::TantivyError) -> SearchError {
     move |source| SearchError::Index { operation, source }
 }

@@ -121,7 +121,7 @@ fn sorted_counts(sites: HashMap<String, u64>, years: HashMap<u64, u64>) -> Facet
     sites.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
 
     let mut years: Vec<(u64, u64)> = years.into_iter().collect();
-    years.sort_by(|a, b| b.0.cmp(&a.0));
+    years.sort_by_key(|(year, _)| std::cmp::Reverse(*year));
     let years = years
         .into_iter()
         .map(|(year, count)| Facet {

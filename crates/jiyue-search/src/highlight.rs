@@ -26,7 +26,10 @@ impl Highlighter {
     /// unit is optional (a query of stop words or single characters).
     pub(crate) fn new(plan: &QueryPlan) -> Highlighter {
         let any_required = plan.units.iter().any(|unit| !unit.optional);
-        let units = plan.units.iter().filter(|unit| !any_required || !unit.optional);
+        let units = plan
+            .units
+            .iter()
+            .filter(|unit| !any_required || !unit.optional);
 
         let mut highlighter = Highlighter {
             words: HashSet::new(),
@@ -108,10 +111,15 @@ fn snippet_window(text: &str, first_match: Option<usize>, max_chars: usize) -> R
     }
     let byte_at = |index: usize| chars.get(index).map_or(text.len(), |(offset, _)| *offset);
 
-    let match_index = first_match.map_or(0, |byte| chars.partition_point(|(offset, _)| *offset < byte));
+    let match_index = first_match.map_or(0, |byte| {
+        chars.partition_point(|(offset, _)| *offset < byte)
+    });
     let mut start = match_index.saturating_sub(LEAD_CHARS);
     // Start after the last sentence end in the lead, so the snippet opens on a sentence.
-    if let Some(end) = (start..match_index).rev().find(|&index| is_sentence_end(chars[index].1)) {
+    if let Some(end) = (start..match_index)
+        .rev()
+        .find(|&index| is_sentence_end(chars[index].1))
+    {
         start = end + 1;
     }
     start = start.min(chars.len() - max_chars);

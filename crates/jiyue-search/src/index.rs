@@ -15,7 +15,7 @@ use crate::schema::{build_schema, to_document, Fields, SearchDoc, SCHEMA_VERSION
 
 /// Memory the writer may use for documents not yet flushed to a segment.
 const WRITER_MEMORY_BYTES: usize = 50_000_000;
-/// Name of the folder, inside the search folder, that holds the tantivy files.
+/// Name of the folder, inside the search folder, that contains the tantivy files.
 const INDEX_FOLDER: &str = "index";
 /// Name of the file, inside the search folder, that records the schema version.
 const VERSION_FILE: &str = "schema-version";
@@ -55,25 +55,33 @@ impl SearchIndex {
         SearchIndex::from_index(Index::create_in_ram(schema), false, Path::new("(memory)"))
     }
 
-    fn from_index(index: Index, needs_rebuild: bool, path: &Path) -> Result<SearchIndex, SearchError> {
+    fn from_index(
+        index: Index,
+        needs_rebuild: bool,
+        path: &Path,
+    ) -> Result<SearchIndex, SearchError> {
         register_analyzers(&index);
         let (_, fields) = build_schema();
 
-        let writer = index.writer(WRITER_MEMORY_BYTES).map_err(|error| match error {
-            TantivyError::LockFailure(..) => SearchError::Locked {
-                path: path.to_path_buf(),
-            },
-            source => SearchError::Index {
-                operation: "create writer",
-                source,
-            },
-        })?;
+        let writer = index
+            .writer(WRITER_MEMORY_BYTES)
+            .map_err(|error| match error {
+                TantivyError::LockFailure(..) => SearchError::Locked {
+                    path: path.to_path_buf(),
+                },
+                source => SearchError::Index {
+                    operation: "create writer",
+                    source,
+                },
+            })?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(index_error("create reader"))?;
-        let metas = index.load_metas().map_err(index_error("load commit metadata"))?;
+        let metas = index
+            .load_metas()
+            .map_err(index_error("load commit metadata"))?;
 
         Ok(SearchIndex {
             fields,
@@ -120,12 +128,15 @@ impl SearchIndex {
     /// they include, then makes the changes visible to searches.
     pub fn commit(&self, outbox_position: i64) -> Result<(), SearchError> {
         let mut writer = self.lock_writer();
-        let mut prepared = writer.prepare_commit().map_err(index_error("prepare commit"))?;
+        let mut prepared = writer
+            .prepare_commit()
+            .map_err(index_error("prepare commit"))?;
         prepared.set_payload(&outbox_position.to_string());
         prepared.commit().map_err(index_error("commit"))?;
         drop(writer);
 
-        self.committed_position.store(outbox_position, Ordering::SeqCst);
+        self.committed_position
+            .store(outbox_position, Ordering::SeqCst);
         self.reader.reload().map_err(index_error("reload reader"))?;
         Ok(())
     }

@@ -1,10 +1,11 @@
 //! Unified full-text search over every site of the platform, in Chinese and English.
 //!
 //! Documents come in as plain [`SearchDoc`] values and results go out as plain
-//! [`SearchResults`]; the crate knows nothing of the database or the web layer. Chinese text
-//! is folded from traditional to simplified characters, segmented by jieba and also indexed as
-//! character bigrams for recall; other words are lowercased and stemmed (English). Each commit
-//! stores the outbox position it includes, so an indexer can resume after a crash.
+//! [`SearchResults`], so the crate depends on neither the database nor the web layer.
+//! Chinese text is folded from traditional to simplified characters, segmented by jieba, and
+//! also indexed as character bigrams for recall. Other words are lowercased and stemmed as
+//! English. Each commit stores the outbox position it includes, so an indexer can resume
+//! after a crash.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod analysis;

@@ -11,7 +11,7 @@ use crate::analysis::{analyze, jieba, split_runs, word_analyzer, Folded, RunKind
 /// Maximum number of characters of a query that are searched; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 100;
 
-/// Which sites a search covers.
+/// Range of sites a search covers.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Scope {
     /// Every site of the platform, with the current site's items ranked higher.
@@ -28,7 +28,7 @@ pub struct SearchQuery {
     pub text: String,
     /// Site code of the site the user searches from; its items rank higher.
     pub current_site: Option<String>,
-    /// Which sites to cover.
+    /// Range of sites to cover.
     pub scope: Scope,
     /// Home site code to restrict results to, as chosen from the site facet.
     pub site_filter: Option<String>,
@@ -61,7 +61,7 @@ const ENGLISH_STOP_WORDS: &[&str] = &[
     "on", "or", "that", "the", "this", "to", "with",
 ];
 
-/// What one unit of a query matches.
+/// Kind of text a query unit matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum UnitKind {
     /// A lowercased, stemmed word of a non-Han script.
@@ -70,7 +70,7 @@ pub(crate) enum UnitKind {
     Han,
 }
 
-/// One term the query asks for; a document should contain most of the required units.
+/// One term of the query. A document must contain most of the required units.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Unit {
     pub(crate) kind: UnitKind,
@@ -106,9 +106,9 @@ impl QueryPlan {
     pub(crate) fn new(text: &str) -> QueryPlan {
         let trimmed = text.trim();
         let truncated = trimmed.chars().count() > MAX_QUERY_CHARS;
-        let kept: String = trimmed.chars().take(MAX_QUERY_CHARS).collect();
+        let searched: String = trimmed.chars().take(MAX_QUERY_CHARS).collect();
 
-        let folded = Folded::new(&kept);
+        let folded = Folded::new(&searched);
         let mut plan = QueryPlan {
             truncated,
             ..QueryPlan::default()
@@ -158,7 +158,10 @@ impl QueryPlan {
     }
 
     fn push_unit(&mut self, kind: UnitKind, text: &str, optional: bool, parts: Vec<String>) {
-        let duplicate = self.units.iter().any(|unit| unit.kind == kind && unit.text == text);
+        let duplicate = self
+            .units
+            .iter()
+            .any(|unit| unit.kind == kind && unit.text == text);
         if !duplicate {
             self.units.push(Unit {
                 kind,
@@ -177,8 +180,8 @@ impl QueryPlan {
     }
 }
 
-/// Splits a Han word into the longest dictionary words inside it, left to right, or returns
-/// nothing when jieba knows no such words covering all of it.
+/// Splits a Han word into the longest dictionary words inside it, left to right. Returns an
+/// empty list when jieba's dictionary has no words that cover all of it.
 fn word_parts(word: &str) -> Vec<String> {
     let chars = word.chars().count();
     if chars < 3 {
@@ -219,13 +222,19 @@ mod tests {
         let plan = QueryPlan::new("政府網站 Pilots");
         assert_eq!(unit_texts(&plan), ["政府", "网站", "pilot"]);
         assert_eq!(plan.han_runs.len(), 1);
-        assert_eq!(plan.han_runs[0].words, [(0, "政府".to_string()), (2, "网站".to_string())]);
+        assert_eq!(
+            plan.han_runs[0].words,
+            [(0, "政府".to_string()), (2, "网站".to_string())]
+        );
     }
 
     #[test]
     fn syntax_characters_are_not_operators() {
         let plan = QueryPlan::new("title:\"passport\" AND (visa) -renewal*");
-        assert_eq!(unit_texts(&plan), ["titl", "passport", "and", "visa", "renew"]);
+        assert_eq!(
+            unit_texts(&plan),
+            ["titl", "passport", "and", "visa", "renew"]
+        );
         let and = plan.units.iter().find(|unit| unit.text == "and").unwrap();
         assert!(and.optional);
         assert_eq!(plan.word_phrases.len(), 1);

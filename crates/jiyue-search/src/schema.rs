@@ -9,7 +9,7 @@ use tantivy::TantivyDocument;
 use crate::analysis::{BIGRAM_ANALYZER, JIEBA_ANALYZER};
 
 /// Version of the schema and analyzers. Raise it whenever either changes, so indexes built by
-/// an older binary are wiped and rebuilt instead of answering with mismatched terms.
+/// an older binary are wiped and rebuilt instead of returning results for mismatched terms.
 pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// One published item as the index receives it.
@@ -124,7 +124,9 @@ pub(crate) fn to_document(fields: &Fields, doc: &SearchDoc) -> TantivyDocument {
 /// saving), or 0 for instants before year 1.
 pub(crate) fn china_year(unix_seconds: i64) -> u64 {
     const CHINA_OFFSET_SECONDS: i64 = 8 * 3600;
-    let days = unix_seconds.saturating_add(CHINA_OFFSET_SECONDS).div_euclid(86_400);
+    let days = unix_seconds
+        .saturating_add(CHINA_OFFSET_SECONDS)
+        .div_euclid(86_400);
     u64::try_from(civil_year(days)).unwrap_or(0)
 }
 

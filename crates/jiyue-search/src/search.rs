@@ -16,7 +16,7 @@ use crate::query::{QueryPlan, Scope, SearchQuery};
 
 /// Score added to documents placed on the current site.
 const CURRENT_SITE_BOOST: Score = 2.0;
-/// Hits per page when the request asks for 0.
+/// Hits per page when the request sets 0.
 const DEFAULT_PER_PAGE: u32 = 10;
 /// Largest page size served.
 const MAX_PER_PAGE: u32 = 100;
@@ -65,6 +65,9 @@ pub struct SearchResults {
     pub empty_query: bool,
 }
 
+/// A clause of a boolean query.
+type Clause = (Occur, Box<dyn Query>);
+
 /// Scored documents of one page with the total and facets of the whole match set.
 struct Matches {
     top: Vec<((i64, i64), DocAddress)>,
@@ -98,7 +101,9 @@ impl SearchIndex {
         let highlighter = Highlighter::new(&plan);
         let mut hits = Vec::with_capacity(matches.top.len());
         for (_, address) in matches.top {
-            let document: TantivyDocument = searcher.doc(address).map_err(index_error("read stored document"))?;
+            let document: TantivyDocument = searcher
+                .doc(address)
+                .map_err(index_error("read stored document"))?;
             hits.push(self.hit(&document, &highlighter));
         }
         Ok(SearchResults {
@@ -112,16 +117,25 @@ impl SearchIndex {
     }
 
     /// Builds the clauses that restrict or boost by site and year.
-    fn filter_clauses(&self, query: &SearchQuery) -> Result<Vec<(Occur, Box<dyn Query>)>, SearchError> {
+    fn filter_clauses(&self, query: &SearchQuery) -> Result<Vec<Clause>, SearchError> {
         let fields = &self.fields;
         let mut clauses = Vec::new();
 
         if query.scope == Scope::CurrentSite {
-            let site = query.current_site.as_deref().ok_or(SearchError::MissingCurrentSite)?;
-            clauses.push((Occur::Must, constant(text_term(fields.site_codes, site), 0.0)));
+            let site = query
+                .current_site
+                .as_deref()
+                .ok_or(SearchError::MissingCurrentSite)?;
+            clauses.push((
+                Occur::Must,
+                constant(text_term(fields.site_codes, site), 0.0),
+            ));
         }
         if let Some(site) = &query.site_filter {
-            clauses.push((Occur::Must, constant(text_term(fields.home_site, site), 0.0)));
+            clauses.push((
+                Occur::Must,
+                constant(text_term(fields.home_site, site), 0.0),
+            ));
         }
         if let Some(year) = query.year {
             let stored_year = u64::try_from(year)
@@ -142,15 +156,23 @@ impl SearchIndex {
         &self,
         searcher: &Searcher,
         plan: &QueryPlan,
-        filters: &[(Occur, Box<dyn Query>)],
+        filters: &[Clause],
         query: &SearchQuery,
         strictness: Strictness,
     ) -> Result<Matches, SearchError> {
         let Some(text) = text_query(plan, &self.fields, strictness) else {
-            return Ok(Matches { top: Vec::new(), total: 0, facets: FacetCounts::default() });
+            return Ok(Matches {
+                top: Vec::new(),
+                total: 0,
+                facets: FacetCounts::default(),
+            });
         };
         let mut clauses = vec![(Occur::Must, text)];
-        clauses.extend(filters.iter().map(|(occur, clause)| (*occur, clause.box_clone())));
+        clauses.extend(
+            filters
+                .iter()
+                .map(|(occur, clause)| (*occur, clause.box_clone())),
+        );
         let combined = BooleanQuery::new(clauses);
 
         let per_page = match query.per_page {
@@ -163,20 +185,30 @@ impl SearchIndex {
         let (top, total, facets) = searcher
             .search(&combined, &(top_docs, Count, FacetCollector))
             .map_err(index_error("search"))?;
-        Ok(Matches { top: top.unwrap_or_default(), total, facets })
+        Ok(Matches {
+            top: top.unwrap_or_default(),
+            total,
+            facets,
+        })
     }
 
     fn hit(&self, document: &TantivyDocument, highlighter: &Highlighter) -> Hit {
         let fields = &self.fields;
         let text = |field: Field| stored_text(document, field);
         Hit {
-            item_id: document.get_first(fields.item_id).and_then(|value| value.as_u64()).unwrap_or(0),
+            item_id: document
+                .get_first(fields.item_id)
+                .and_then(|value| value.as_u64())
+                .unwrap_or(0),
             url: text(fields.url),
             site_code: text(fields.home_site),
             site_name: text(fields.site_name),
             title_html: highlighter.title_html(&text(fields.title)),
             snippet_html: highlighter.snippet_html(&text(fields.body)),
-            published_at: document.get_first(fields.published_at).and_then(|value| value.as_i64()).unwrap_or(0),
+            published_at: document
+                .get_first(fields.published_at)
+                .and_then(|value| value.as_i64())
+                .unwrap_or(0),
             lang: text(fields.lang),
             column_name: text(fields.column_name),
         }
@@ -188,17 +220,19 @@ fn ranked(
     per_page: usize,
     offset: usize,
 ) -> impl tantivy::collector::Collector<Fruit = Vec<((i64, i64), DocAddress)>> {
-    TopDocs::with_limit(per_page).and_offset(offset).tweak_score(|segment: &SegmentReader| {
-        let published = segment
-            .fast_fields()
-            .i64("published_at")
-            .ok()
-            .map(|column| column.first_or_default_col(0));
-        move |doc: DocId, score: Score| {
-            let published_at = published.as_ref().map_or(0, |column| column.get_val(doc));
-            ((score * SCORE_RESOLUTION).round() as i64, published_at)
-        }
-    })
+    TopDocs::with_limit(per_page)
+        .and_offset(offset)
+        .tweak_score(|segment: &SegmentReader| {
+            let published = segment
+                .fast_fields()
+                .i64("published_at")
+                .ok()
+                .map(|column| column.first_or_default_col(0));
+            move |doc: DocId, score: Score| {
+                let published_at = published.as_ref().map_or(0, |column| column.get_val(doc));
+                ((score * SCORE_RESOLUTION).round() as i64, published_at)
+            }
+        })
 }
 
 fn text_term(field: Field, text: &str) -> Term {

@@ -169,7 +169,7 @@ async fn site_page(
     path: &str,
 ) -> Result<Rendered, PageError> {
     let ctx = site_context(app, directory, site_id).await?;
-    let site_tag = format!("site:{site_id}");
+    let nav_tag = format!("nav:{site_id}");
 
     match path {
         "/" | "/index.html" => return listing::home(app, directory, &ctx).await,
@@ -177,7 +177,7 @@ async fn site_page(
             let body = jiyue_render::robots_txt(&ctx.url("/sitemap.xml"));
             let csp = site_csp(&ctx);
             return Ok(Rendered {
-                page: page(&csp, StatusCode::OK, Body::Text, body, vec![site_tag]),
+                page: page(&csp, StatusCode::OK, Body::Text, body, vec![nav_tag]),
                 cacheable: true,
             });
         }
@@ -199,7 +199,7 @@ async fn site_page(
                 Some(column) => listing::column(app, directory, &ctx, column, page).await,
                 None => not_found(app, directory, &ctx, path),
             },
-            RouteTarget::Redirect(location) => Ok(redirect(&ctx, &location, site_tag)),
+            RouteTarget::Redirect(location) => Ok(redirect(&ctx, &location, nav_tag.clone())),
             RouteTarget::Gone(notice) => gone(app, directory, &ctx, &notice),
             RouteTarget::File(_) => not_found(app, directory, &ctx, path),
         };
@@ -212,7 +212,7 @@ async fn site_page(
     if let Some(column_path) = path.strip_prefix('/').map(|p| p.trim_end_matches('/')) {
         if let Some(column) = ctx.column_by_path(column_path) {
             let location = ctx.url(&column_page_path(&column.path, 0));
-            return Ok(redirect(&ctx, &location, site_tag));
+            return Ok(redirect(&ctx, &location, nav_tag.clone()));
         }
     }
     not_found(app, directory, &ctx, path)
@@ -261,7 +261,7 @@ fn gone(
         notice: notice.to_string(),
     };
     let html = app.renderer.gone(&model)?;
-    let tags = vec![format!("site:{}", ctx.site.id)];
+    let tags = vec![format!("nav:{}", ctx.site.id)];
     Ok(Rendered {
         page: page(&site_csp(ctx), StatusCode::GONE, Body::Html, html, tags),
         cacheable: true,
@@ -334,7 +334,7 @@ async fn directory_page(
     })
 }
 
-/// Returns the tags of a column listing: the site (navigation and footer) and the column.
+/// Returns the tags of a column listing: the site's navigation and footer, and the column.
 pub fn column_tags(site_id: SiteId, column: &Column) -> Vec<String> {
-    vec![format!("site:{site_id}"), format!("column:{}", column.id)]
+    vec![format!("nav:{site_id}"), format!("column:{}", column.id)]
 }

@@ -16,7 +16,9 @@ use jiyue_db::{Db, PublishedItem, RouteTarget};
 static PG_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn clock() -> Arc<dyn Clock> {
-    Arc::new(FixedClock::new(parse_china_time("2025-06-02 12:00").unwrap()))
+    Arc::new(FixedClock::new(
+        parse_china_time("2025-06-02 12:00").unwrap(),
+    ))
 }
 
 /// Runs `test` on a fresh SQLite database, then on PostgreSQL when configured. The demo is
@@ -29,14 +31,18 @@ where
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("jiyue.db").display());
     let db = Db::open(&url, clock()).await.unwrap();
-    jiyue::demo::build(&db, db.clock().as_ref(), 1).await.unwrap();
+    jiyue::demo::build(&db, db.clock().as_ref(), 1)
+        .await
+        .unwrap();
     test(db.clone(), run_tag()).await;
     db.close().await;
 
     if let Ok(url) = std::env::var("JIYUE_TEST_DATABASE_URL") {
         let _turn = PG_LOCK.lock().await;
         let db = Db::open(&url, clock()).await.unwrap();
-        jiyue::demo::build(&db, db.clock().as_ref(), 1).await.unwrap();
+        jiyue::demo::build(&db, db.clock().as_ref(), 1)
+            .await
+            .unwrap();
         test(db.clone(), run_tag()).await;
         db.close().await;
     }
@@ -97,7 +103,12 @@ fn markdown_missing_title_names_line() {
     assert_eq!(diagnostics.len(), 1, "{error}");
     assert_eq!(diagnostics[0].field.as_deref(), Some("title"));
     assert_eq!(diagnostics[0].line, 1);
-    assert!(error.to_string().starts_with("news/a.md:1: field \"title\": "), "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("news/a.md:1: field \"title\": "),
+        "{error}"
+    );
 }
 
 #[test]
@@ -121,7 +132,10 @@ fn markdown_unknown_key_is_error() {
     assert_eq!(diagnostics.len(), 1, "{error}");
     assert_eq!(diagnostics[0].line, 7);
     assert_eq!(diagnostics[0].field.as_deref(), Some("titel"));
-    assert!(diagnostics[0].message.contains("did you mean \"title\""), "{error}");
+    assert!(
+        diagnostics[0].message.contains("did you mean \"title\""),
+        "{error}"
+    );
 }
 
 #[test]
@@ -178,30 +192,64 @@ fn markdown_reads_every_field() {
         interprets = [\"policy\"]\n\
         +++\n\n# 小标题\n\n正文<script>alert(1)</script>\n";
     let item = parse_markdown(Path::new("full.md"), text).unwrap();
+
+    assert_eq!(item.external_id, "full");
     assert_eq!(item.org_credit_code, "11220000000000019E");
+    assert_eq!(item.home.site_code, "2200000001");
+    assert_eq!(item.home.column_path, "zcwj");
     assert_eq!(item.extra_placements.len(), 2);
+    assert_eq!(item.extra_placements[0].column_path, "yw");
     assert_eq!(item.extra_placements[1].site_code, "2201000001");
     assert_eq!(item.translation_of.as_deref(), Some("orig"));
+    assert_eq!(
+        item.legacy_urls,
+        vec!["http://www.jl.gov.cn/old/1.html".to_owned()]
+    );
     assert!(!item.publish);
     assert!(item.sample);
-    assert_eq!(item.meta.genre.as_deref(), Some("24"));
-    assert_eq!(item.meta.audience, vec!["01".to_owned(), "02".to_owned()]);
-    assert_eq!(item.meta.validity, jiyue_core::Validity::Amended);
-    assert_eq!(item.meta.published_at, parse_china_time("2018-11-10 09:00"));
-    assert_eq!(item.meta.written_date.unwrap().to_string(), "2018-11-09");
+
+    let meta = &item.meta;
+    assert_eq!(meta.title, "标题");
+    assert_eq!(meta.subtitle.as_deref(), Some("副标题"));
+    assert_eq!(meta.lang, "zh-CN");
+    assert_eq!(
+        meta.index_number.as_ref().unwrap().as_str(),
+        "000000001/2018-00001"
+    );
+    assert_eq!(meta.issuing_org.as_deref(), Some("吉林省人民政府办公厅"));
+    assert_eq!(meta.written_date.unwrap().to_string(), "2018-11-09");
+    assert_eq!(meta.document_number.as_deref(), Some("吉政办函〔2018〕1号"));
+    assert_eq!(meta.published_at, parse_china_time("2018-11-10 09:00"));
+    assert_eq!(meta.source.as_deref(), Some("来源"));
+    assert_eq!(meta.author.as_deref(), Some("作者"));
+    assert_eq!(meta.editor.as_deref(), Some("编辑"));
+    assert_eq!(meta.subject.as_deref(), Some("01"));
+    assert_eq!(meta.genre.as_deref(), Some("24"));
+    assert_eq!(meta.audience, vec!["01".to_owned(), "02".to_owned()]);
+    assert_eq!(meta.keywords, vec!["甲".to_owned(), "乙".to_owned()]);
+    assert_eq!(meta.summary.as_deref(), Some("摘要"));
+    assert_eq!(meta.validity, jiyue_core::Validity::Amended);
+    assert_eq!(meta.superseded_by, vec!["newer".to_owned()]);
+    assert_eq!(meta.interprets, vec!["policy".to_owned()]);
+
     assert!(item.body_html.contains("小标题"));
     assert!(!item.body_html.contains("<script"), "{}", item.body_html);
 }
 
 #[test]
 fn jsonl_bad_line_three_of_five() {
-    let mut lines: Vec<String> = (1..=5).map(|n| json_item(&format!("j{n}"), "标题")).collect();
+    let mut lines: Vec<String> = (1..=5)
+        .map(|n| json_item(&format!("j{n}"), "标题"))
+        .collect();
     lines[2] = "{\"id\": \"j3\", \"title\": ".to_owned();
     let error = parse_jsonl(Path::new("bulk.jsonl"), &lines.join("\n")).unwrap_err();
     let diagnostics = error.diagnostics();
     assert_eq!(diagnostics.len(), 1, "{error}");
     assert_eq!(diagnostics[0].line, 3);
-    assert!(error.to_string().starts_with("bulk.jsonl:3: invalid JSON"), "{error}");
+    assert!(
+        error.to_string().starts_with("bulk.jsonl:3: invalid JSON"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -212,7 +260,11 @@ fn jsonl_field_errors_name_record_line() {
         json_item("j2", "标题").replace("\"body_markdown\"", "\"body_markdwn\""),
     ];
     let error = parse_jsonl(Path::new("bulk.jsonl"), &lines.join("\n")).unwrap_err();
-    let found: Vec<String> = error.diagnostics().iter().map(ToString::to_string).collect();
+    let found: Vec<String> = error
+        .diagnostics()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         found,
         vec![
@@ -233,7 +285,10 @@ async fn import_rejects_unknown_column() {
         let diagnostic = only_rejection(&report);
         assert_eq!(diagnostic.line, 5);
         assert_eq!(diagnostic.field.as_deref(), Some("column"));
-        assert!(diagnostic.message.contains("\"nosuch\" not found"), "{report}");
+        assert!(
+            diagnostic.message.contains("\"nosuch\" not found"),
+            "{report}"
+        );
         assert!(db.item_by_external_id(&id).await.unwrap().is_none());
     })
     .await;
@@ -264,8 +319,14 @@ async fn import_twice_updates_not_duplicates() {
     each_backend(|db, tag| async move {
         let dir = tempfile::tempdir().unwrap();
         let md_id = format!("{tag}-md");
-        let md = write(dir.path(), "news/a.md", &markdown_item(&md_id, "gzdt", "初稿标题"));
-        let jsonl: Vec<String> = (1..=2).map(|n| json_item(&format!("{tag}-j{n}"), "通知")).collect();
+        let md = write(
+            dir.path(),
+            "news/a.md",
+            &markdown_item(&md_id, "gzdt", "初稿标题"),
+        );
+        let jsonl: Vec<String> = (1..=2)
+            .map(|n| json_item(&format!("{tag}-j{n}"), "通知"))
+            .collect();
         write(dir.path(), "bulk/b.jsonl", &jsonl.join("\n"));
         let paths = [dir.path().to_owned()];
 
@@ -349,11 +410,21 @@ async fn translation_stored_after_original() {
              title = \"Title\"\n+++\nText\n"
         );
         write(dir.path(), "a-en.md", &english);
-        write(dir.path(), "b-zh.md", &markdown_item(&original, "yw", "标题"));
-        let report = import_paths(&db, &[dir.path().to_owned()], false).await.unwrap();
+        write(
+            dir.path(),
+            "b-zh.md",
+            &markdown_item(&original, "yw", "标题"),
+        );
+        let report = import_paths(&db, &[dir.path().to_owned()], false)
+            .await
+            .unwrap();
         assert!(report.is_success(), "{report}");
 
-        let stored = db.item_by_external_id(&format!("{tag}-en")).await.unwrap().unwrap();
+        let stored = db
+            .item_by_external_id(&format!("{tag}-en"))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(stored.lang, "en", "language comes from the English site");
         let page = db.published_item(stored.id).await.unwrap().unwrap();
         assert_eq!(page.translations.len(), 1);
@@ -365,8 +436,11 @@ async fn translation_stored_after_original() {
 async fn missing_translation_original_rejected() {
     each_backend(|db, tag| async move {
         let dir = tempfile::tempdir().unwrap();
-        let text = markdown_item(&format!("{tag}-orphan"), "yw", "标题")
-            .replacen("+++\n\n", "translation_of = \"no-such-item\"\n+++\n\n", 1);
+        let text = markdown_item(&format!("{tag}-orphan"), "yw", "标题").replacen(
+            "+++\n\n",
+            "translation_of = \"no-such-item\"\n+++\n\n",
+            1,
+        );
         let path = write(dir.path(), "orphan.md", &text);
         let report = import_paths(&db, &[path], false).await.unwrap();
         let diagnostic = only_rejection(&report);
@@ -392,14 +466,20 @@ async fn published_items(db: &Db) -> Vec<PublishedItem> {
 async fn demo_build_is_idempotent() {
     each_backend(|db, _tag| async move {
         let head = db.outbox_head().await.unwrap();
-        let again = jiyue::demo::build(&db, db.clock().as_ref(), 1).await.unwrap();
+        let again = jiyue::demo::build(&db, db.clock().as_ref(), 1)
+            .await
+            .unwrap();
         assert_eq!(again.organizations, 8);
         assert_eq!(again.sites, 6);
         assert_eq!(again.columns, 54);
         assert_eq!(again.items_created, 0, "{again:?}");
         assert_eq!(again.items_updated, 0, "{again:?}");
         assert_eq!(again.items_unchanged, again.items);
-        assert_eq!(db.outbox_head().await.unwrap(), head, "a second build wrote events");
+        assert_eq!(
+            db.outbox_head().await.unwrap(),
+            head,
+            "a second build wrote events"
+        );
     })
     .await;
 }
@@ -407,7 +487,14 @@ async fn demo_build_is_idempotent() {
 #[tokio::test]
 async fn demo_fills_every_column() {
     each_backend(|db, _tag| async move {
-        let demo_codes = ["2200000001", "2200000002", "2200000003", "2200000004", "2200000005", "2201000001"];
+        let demo_codes = [
+            "2200000001",
+            "2200000002",
+            "2200000003",
+            "2200000004",
+            "2200000005",
+            "2201000001",
+        ];
         for code in demo_codes {
             let site = db.site_by_code(code).await.unwrap().unwrap();
             assert!(site.settings.demo, "{code}");
@@ -426,12 +513,17 @@ async fn demo_samples_say_so() {
         let samples: Vec<PublishedItem> = published_items(&db)
             .await
             .into_iter()
-            .filter(|item| item.external_id.as_deref().is_some_and(|id| id.starts_with("demo-sample-")))
+            .filter(|item| {
+                item.external_id
+                    .as_deref()
+                    .is_some_and(|id| id.starts_with("demo-sample-"))
+            })
             .collect();
         assert!(!samples.is_empty());
         for item in samples {
             assert!(item.sample, "{}", item.meta.title);
-            let marked = item.meta.title.starts_with("【示例】") || item.meta.title.starts_with("[Sample] ");
+            let marked =
+                item.meta.title.starts_with("【示例】") || item.meta.title.starts_with("[Sample] ");
             assert!(marked, "{}", item.meta.title);
             assert!(
                 item.body_html.contains("演示内容") || item.body_html.contains("demo content"),
@@ -449,14 +541,31 @@ async fn demo_news_names_corrected() {
         let news: Vec<PublishedItem> = published_items(&db)
             .await
             .into_iter()
-            .filter(|item| item.external_id.as_deref().is_some_and(|id| id.starts_with("demo-news-")))
+            .filter(|item| {
+                item.external_id
+                    .as_deref()
+                    .is_some_and(|id| id.starts_with("demo-news-"))
+            })
             .collect();
         assert_eq!(news.len(), 4);
         let text: String = news
             .iter()
-            .map(|item| format!("{} {} {}", item.meta.title, item.meta.summary.clone().unwrap_or_default(), item.body_html))
+            .map(|item| {
+                format!(
+                    "{} {} {}",
+                    item.meta.title,
+                    item.meta.summary.clone().unwrap_or_default(),
+                    item.body_html
+                )
+            })
             .collect();
-        for right in ["李干杰", "宁吉喆", "领导小组办公室", "Li Ganjie", "Ning Jizhe"] {
+        for right in [
+            "李干杰",
+            "宁吉喆",
+            "领导小组办公室",
+            "Li Ganjie",
+            "Ning Jizhe",
+        ] {
             assert!(text.contains(right), "missing {right}");
         }
         for wrong in ["李甘杰", "宁继哲", "集团办公室"] {
@@ -473,7 +582,11 @@ async fn demo_news_names_corrected() {
 #[tokio::test]
 async fn demo_news_placed_on_departments() {
     each_backend(|db, _tag| async move {
-        let census = db.item_by_external_id("demo-news-2018-pollution-census").await.unwrap().unwrap();
+        let census = db
+            .item_by_external_id("demo-news-2018-pollution-census")
+            .await
+            .unwrap()
+            .unwrap();
         let page = db.published_item(census.id).await.unwrap().unwrap();
         let mut sites = Vec::new();
         for placement in &page.placements {

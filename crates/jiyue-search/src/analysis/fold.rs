@@ -72,7 +72,8 @@ impl Folded {
 
     /// Returns the index of the first span starting at or after `folded`.
     fn span_index(&self, folded: usize) -> usize {
-        self.spans.partition_point(|span| span.folded_start < folded)
+        self.spans
+            .partition_point(|span| span.folded_start < folded)
     }
 
     fn original_len(&self) -> usize {
@@ -99,7 +100,10 @@ impl Folded {
             let source_chars = source.char_indices();
             for ((offset, source_char), target_char) in source_chars.zip(target.chars()) {
                 let start = range.start + offset;
-                self.push_char(fold_width(target_char), start..start + source_char.len_utf8());
+                self.push_char(
+                    fold_width(target_char),
+                    start..start + source_char.len_utf8(),
+                );
             }
         } else {
             for target_char in target.chars() {

@@ -49,8 +49,12 @@ fn analyzer(mode: HanMode) -> TextAnalyzer {
 
 /// Registers the analyzers on `index`; needed every time an index is opened or created.
 pub(crate) fn register_analyzers(index: &Index) {
-    index.tokenizers().register(JIEBA_ANALYZER, jieba_analyzer());
-    index.tokenizers().register(BIGRAM_ANALYZER, bigram_analyzer());
+    index
+        .tokenizers()
+        .register(JIEBA_ANALYZER, jieba_analyzer());
+    index
+        .tokenizers()
+        .register(BIGRAM_ANALYZER, bigram_analyzer());
 }
 
 /// A token as the highlighter and query builder need it.
@@ -83,14 +87,23 @@ mod tests {
     use super::*;
 
     fn texts(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-        analyze(analyzer, text).into_iter().map(|token| token.text).collect()
+        analyze(analyzer, text)
+            .into_iter()
+            .map(|token| token.text)
+            .collect()
     }
 
     #[test]
     fn english_inflections_share_a_stem() {
         let mut analyzer = jieba_analyzer();
-        assert_eq!(texts(&mut analyzer, "websites"), texts(&mut analyzer, "Website"));
-        assert_eq!(texts(&mut analyzer, "integrated"), texts(&mut analyzer, "integration"));
+        assert_eq!(
+            texts(&mut analyzer, "websites"),
+            texts(&mut analyzer, "Website")
+        );
+        assert_eq!(
+            texts(&mut analyzer, "integrated"),
+            texts(&mut analyzer, "integration")
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-/// What a run is made of.
+/// Kind of characters in a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RunKind {
     /// Han ideographs, segmented by jieba or cut into bigrams.
@@ -110,7 +110,12 @@ mod tests {
 
     #[test]
     fn punctuation_only_has_no_runs() {
-        assert!(split_runs("\"():&<> AND? ---").len() == 1);
         assert!(split_runs("\"():&<>---!").is_empty());
+    }
+
+    #[test]
+    fn operators_are_plain_words() {
+        let runs = described("\"():&<> AND? ---");
+        assert_eq!(runs, vec![(RunKind::Word, "AND", 0)]);
     }
 }

@@ -9,7 +9,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use super::fold::Folded;
 use super::runs::{split_runs, RunKind};
 
-/// How a tokenizer turns a run of Han characters into tokens.
+/// Rule by which a tokenizer turns a run of Han characters into tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum HanMode {
     /// Jieba's search mode: words and the dictionary words inside long words.
@@ -28,7 +28,7 @@ pub(crate) fn jieba() -> &'static Jieba {
 
 /// Tokenizer that folds traditional characters and full-width forms before splitting.
 ///
-/// Offsets are byte offsets into the original text; positions count one per Han character
+/// Offsets are byte offsets into the original text. Positions count one per Han character
 /// and one per word, so the same phrase gets the same relative positions wherever it occurs.
 #[derive(Debug, Clone)]
 pub(crate) struct JiyueTokenizer {
@@ -36,7 +36,7 @@ pub(crate) struct JiyueTokenizer {
 }
 
 impl JiyueTokenizer {
-    /// Creates a tokenizer that handles Han runs as `mode` says.
+    /// Creates a tokenizer that handles Han runs by `mode`.
     pub(crate) fn new(mode: HanMode) -> JiyueTokenizer {
         JiyueTokenizer { mode }
     }
@@ -96,10 +96,22 @@ pub(crate) fn tokenize(text: &str, mode: HanMode) -> Vec<Token> {
             )),
             (RunKind::Han, HanMode::Skip) => {}
             (RunKind::Han, HanMode::Jieba) => {
-                push_jieba_tokens(&folded, run.bytes.start, run_text, run.position, &mut tokens);
+                push_jieba_tokens(
+                    &folded,
+                    run.bytes.start,
+                    run_text,
+                    run.position,
+                    &mut tokens,
+                );
             }
             (RunKind::Han, HanMode::Bigram) => {
-                push_bigram_tokens(&folded, run.bytes.start, run_text, run.position, &mut tokens);
+                push_bigram_tokens(
+                    &folded,
+                    run.bytes.start,
+                    run_text,
+                    run.position,
+                    &mut tokens,
+                );
             }
         }
     }
@@ -122,8 +134,8 @@ fn push_jieba_tokens(
 ) {
     let boundaries = char_boundaries(run_text);
     let mut words = jieba().tokenize(run_text, TokenizeMode::Search, true);
-    // Search mode lists the short words inside a long word before the word itself; tantivy
-    // needs the positions of each term in a document to grow, so order by position.
+    // Search mode lists the short words inside a long word before the word itself. Tantivy
+    // needs the positions of each term in a document to grow, so sort by position.
     words.sort_by_key(|word| (word.start, word.end));
 
     for word in words {
@@ -133,7 +145,13 @@ fn push_jieba_tokens(
         };
         let bytes = run_start + start..run_start + end;
         let length = word.end - word.start;
-        tokens.push(make_token(folded, bytes, word.word, position + word.start, length));
+        tokens.push(make_token(
+            folded,
+            bytes,
+            word.word,
+            position + word.start,
+            length,
+        ));
     }
 }
 
@@ -178,12 +196,18 @@ mod tests {
     use super::*;
 
     fn texts(text: &str, mode: HanMode) -> Vec<String> {
-        tokenize(text, mode).into_iter().map(|token| token.text).collect()
+        tokenize(text, mode)
+            .into_iter()
+            .map(|token| token.text)
+            .collect()
     }
 
     #[test]
     fn bigrams_cover_every_pair() {
-        assert_eq!(texts("居民身份证", HanMode::Bigram), ["居民", "民身", "身份", "份证"]);
+        assert_eq!(
+            texts("居民身份证", HanMode::Bigram),
+            ["居民", "民身", "身份", "份证"]
+        );
         assert_eq!(texts("省", HanMode::Bigram), ["省"]);
     }
 
@@ -205,7 +229,10 @@ mod tests {
 
     #[test]
     fn jieba_positions_never_decrease() {
-        let tokens = tokenize("国务院办公厅关于印发政府网站集约化试点工作方案的通知", HanMode::Jieba);
+        let tokens = tokenize(
+            "国务院办公厅关于印发政府网站集约化试点工作方案的通知",
+            HanMode::Jieba,
+        );
         let positions: Vec<usize> = tokens.iter().map(|token| token.position).collect();
         let mut sorted = positions.clone();
         sorted.sort_unstable();
@@ -223,6 +250,9 @@ mod tests {
 
     #[test]
     fn skip_mode_keeps_only_words() {
-        assert_eq!(texts("护照 Passport 2024年", HanMode::Skip), ["Passport", "2024"]);
+        assert_eq!(
+            texts("护照 Passport 2024年", HanMode::Skip),
+            ["Passport", "2024"]
+        );
     }
 }

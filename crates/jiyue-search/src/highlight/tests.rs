@@ -29,7 +29,10 @@ fn simplified_query_marks_traditional_text() {
 #[test]
 fn english_inflections_are_marked() {
     let html = highlighter("website integration").title_html("Integrated Websites of Jilin");
-    assert_eq!(html, "<mark>Integrated</mark> <mark>Websites</mark> of Jilin");
+    assert_eq!(
+        html,
+        "<mark>Integrated</mark> <mark>Websites</mark> of Jilin"
+    );
 }
 
 #[test]
@@ -57,7 +60,10 @@ fn short_text_snippet_is_whole() {
 #[test]
 fn snippet_starts_near_first_match() {
     let lead = "这是与查询无关的开头文字。".repeat(20);
-    let text = format!("{lead}申请营业执照需要提交材料。{}", "后续说明文字。".repeat(30));
+    let text = format!(
+        "{lead}申请营业执照需要提交材料。{}",
+        "后续说明文字。".repeat(30)
+    );
     let html = highlighter("营业执照").snippet_html(&text);
     assert!(html.starts_with('…'), "{html}");
     assert!(html.ends_with('…'), "{html}");
@@ -80,7 +86,9 @@ fn snippet_cut_keeps_entities_whole() {
     let text = "&".repeat(400) + "passport";
     let html = highlighter("passport").snippet_html(&text);
     assert!(html.ends_with("<mark>passport</mark>"), "{html}");
-    let body = html.trim_start_matches('…').replace("<mark>passport</mark>", "");
+    let body = html
+        .trim_start_matches('…')
+        .replace("<mark>passport</mark>", "");
     assert_eq!(body, "&amp;".repeat(body.len() / 5));
 }
 
@@ -95,7 +103,10 @@ fn snippet_near_end_fills_the_window() {
 
 /// Removes the markup a snippet may contain and decodes its five entities.
 fn decode(html: &str) -> Option<String> {
-    let text = html.replace("<mark>", "").replace("</mark>", "").replace('…', "");
+    let text = html
+        .replace("<mark>", "")
+        .replace("</mark>", "")
+        .replace('…', "");
     if text.contains('<') || text.contains('>') {
         return None;
     }
@@ -104,9 +115,15 @@ fn decode(html: &str) -> Option<String> {
     while let Some(at) = rest.find('&') {
         decoded.push_str(&rest[..at]);
         rest = &rest[at..];
-        let (entity, ch) = [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&#39;", '\'')]
-            .into_iter()
-            .find(|(entity, _)| rest.starts_with(entity))?;
+        let (entity, ch) = [
+            ("&amp;", '&'),
+            ("&lt;", '<'),
+            ("&gt;", '>'),
+            ("&quot;", '"'),
+            ("&#39;", '\''),
+        ]
+        .into_iter()
+        .find(|(entity, _)| rest.starts_with(entity))?;
         decoded.push(ch);
         rest = &rest[entity.len()..];
     }
@@ -125,8 +142,8 @@ proptest! {
         prop_assert!(decoded.is_some(), "malformed: {}", html);
         let decoded = decoded.unwrap_or_default();
         prop_assert!(decoded.chars().count() <= SNIPPET_CHARS);
-        let shown = text.replace(['\n', '\r', '\t'], " ");
-        prop_assert!(shown.contains(&decoded), "{} not in text", decoded);
+        let displayed = text.replace(['\n', '\r', '\t'], " ");
+        prop_assert!(displayed.contains(&decoded), "{} not in text", decoded);
         prop_assert_eq!(html.matches("<mark>").count(), html.matches("</mark>").count());
     }
 }

@@ -38,7 +38,14 @@ pub fn china_noon(year: i64, month: i64, day: i64) -> i64 {
 }
 
 /// Builds a document placed only on its home site.
-pub fn doc(id: u64, site: &str, lang: &str, title: &str, body: &str, date: (i64, i64, i64)) -> SearchDoc {
+pub fn doc(
+    id: u64,
+    site: &str,
+    lang: &str,
+    title: &str,
+    body: &str,
+    date: (i64, i64, i64),
+) -> SearchDoc {
     SearchDoc {
         item_id: id,
         site_codes: vec![site.to_string()],
@@ -194,30 +201,70 @@ fn weather_budget_education() -> Vec<SearchDoc> {
 
 fn city_and_portal() -> Vec<SearchDoc> {
     vec![
-        doc(31, CHANGCHUN, "zh-CN", "长春市居民身份证办理网点一览",
+        doc(
+            31,
+            CHANGCHUN,
+            "zh-CN",
+            "长春市居民身份证办理网点一览",
             "长春市各公安分局户政大厅均可办理居民身份证申领和换领。",
-            (2024, 3, 1)),
-        doc(32, CHANGCHUN, "zh-CN", "长春市社保卡服务网点调整公告",
+            (2024, 3, 1),
+        ),
+        doc(
+            32,
+            CHANGCHUN,
+            "zh-CN",
+            "长春市社保卡服务网点调整公告",
             "自5月起，长春市社保卡服务网点调整至各区政务服务中心。",
-            (2024, 5, 1)),
-        doc(33, CHANGCHUN, "zh-CN", "长春市2024年政府工作报告",
+            (2024, 5, 1),
+        ),
+        doc(
+            33,
+            CHANGCHUN,
+            "zh-CN",
+            "长春市2024年政府工作报告",
             "过去一年，全市经济运行稳中向好，民生保障持续加强。",
-            (2024, 2, 10)),
-        doc(34, PORTAL, "zh-CN", "2024年吉林省人民政府工作报告",
+            (2024, 2, 10),
+        ),
+        doc(
+            34,
+            PORTAL,
+            "zh-CN",
+            "2024年吉林省人民政府工作报告",
             "吉林省过去一年地区生产总值增长6.3%，城乡居民收入稳步提高。",
-            (2024, 1, 28)),
-        doc(35, PORTAL, "zh-CN", "关于做好春节期间值班工作的通知",
+            (2024, 1, 28),
+        ),
+        doc(
+            35,
+            PORTAL,
+            "zh-CN",
+            "关于做好春节期间值班工作的通知",
             "各地各部门要严格落实领导带班和24小时值班制度。",
-            (2024, 2, 5)),
-        doc(39, PORTAL, "zh-CN", "吉林省2023年政务公开工作要点",
+            (2024, 2, 5),
+        ),
+        doc(
+            39,
+            PORTAL,
+            "zh-CN",
+            "吉林省2023年政务公开工作要点",
             "推进政务公开标准化规范化，加强政策解读和回应关切。",
-            (2023, 3, 30)),
-        doc(40, PORTAL, "zh-CN", "5G网络建设三年行动方案",
+            (2023, 3, 30),
+        ),
+        doc(
+            40,
+            PORTAL,
+            "zh-CN",
+            "5G网络建设三年行动方案",
             "加快5G基站建设，到2023年实现县城以上城区5G网络全覆盖。",
-            (2021, 7, 1)),
-        doc(42, CHANGCHUN, "zh-TW", "長春市政府網站改版上線",
+            (2021, 7, 1),
+        ),
+        doc(
+            42,
+            CHANGCHUN,
+            "zh-TW",
+            "長春市政府網站改版上線",
             "長春市人民政府門戶網站完成改版，新增無障礙閱讀和適老化服務。",
-            (2021, 9, 9)),
+            (2021, 9, 9),
+        ),
     ]
 }
 

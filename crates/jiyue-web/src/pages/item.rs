@@ -36,7 +36,7 @@ pub async fn item_page(
     let mut tags = vec![
         format!("item:{}", item.id),
         format!("column:{}", column.id),
-        format!("site:{site_id}"),
+        format!("nav:{site_id}"),
     ];
     let canonical_url = if placement.is_home {
         None
@@ -63,7 +63,7 @@ pub async fn item_page(
         .filter_map(|p| {
             let site = directory.sites.get(&p.site_id)?;
             let base = directory.hosts.base_url(p.site_id)?;
-            tags.push(format!("site:{}", p.site_id));
+            tags.push(format!("nav:{}", p.site_id));
             Some(Link {
                 title: site.name.clone(),
                 url: format!("{base}{}", p.path),

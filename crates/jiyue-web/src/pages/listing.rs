@@ -19,7 +19,7 @@ pub async fn home(
     ctx: &SiteContext<'_>,
 ) -> Result<Rendered, PageError> {
     let site_id = ctx.site.id;
-    let mut tags = vec![format!("site:{site_id}")];
+    let mut tags = vec![format!("nav:{site_id}")];
     let mut sections = Vec::new();
     for column in ctx.top_columns() {
         let (items, _total) = app.db.column_items(site_id, column.id, 0, HOME_ENTRIES).await?;

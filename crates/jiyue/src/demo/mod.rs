@@ -26,7 +26,7 @@ use samples::{sample_items, Owner};
 /// transaction short.
 const BATCH_SIZE: usize = 1000;
 
-/// What building the demo loaded.
+/// Counts of what building the demo loaded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DemoReport {
     pub organizations: usize,
@@ -69,9 +69,11 @@ pub async fn build(
             .with_context(|| format!("failed to store demo site {} ({})", site.name, site.code))?;
         report.sites += 1;
         for column in &demo_site.columns {
-            db.upsert_column(&Scope::Platform, column).await.with_context(|| {
-                format!("failed to store demo column {}:{}", site.code, column.path)
-            })?;
+            db.upsert_column(&Scope::Platform, column)
+                .await
+                .with_context(|| {
+                    format!("failed to store demo column {}:{}", site.code, column.path)
+                })?;
             report.columns += 1;
         }
     }
@@ -114,7 +116,10 @@ fn generate_samples(data: &DemoData, now: DateTime<Utc>, per_column: usize) -> V
         let site = &demo_site.site;
         let owner = Owner {
             credit_code: &site.org_credit_code,
-            name: org_names.get(site.org_credit_code.as_str()).copied().unwrap_or(&site.name),
+            name: org_names
+                .get(site.org_credit_code.as_str())
+                .copied()
+                .unwrap_or(&site.name),
         };
         for column in &demo_site.columns {
             if !has_fresh_news(&data.items, demo_site, column, now) {
@@ -135,9 +140,7 @@ fn has_fresh_news(
     let placed_here = |item: &&ParsedItem| {
         std::iter::once(&item.input.home)
             .chain(&item.input.extra_placements)
-            .any(|place| {
-                place.site_code == demo_site.site.code && place.column_path == column.path
-            })
+            .any(|place| place.site_code == demo_site.site.code && place.column_path == column.path)
     };
     let newest = news
         .iter()

@@ -1,6 +1,6 @@
-//! Generated sample items for demo columns that the real news leaves blank or stale. Each says
-//! on its face that it is sample content, and is dated relative to the clock so its column
-//! meets the freshness rule of its type.
+//! Generated sample items for demo columns that the real news leaves blank or stale. Each
+//! states in its title and body that it is sample content, and is dated relative to the clock
+//! so its column meets the freshness rule of its type.
 
 use chrono::{DateTime, Days, NaiveTime, TimeZone, Utc};
 use jiyue_core::clock::{china_offset, to_china};
@@ -83,7 +83,11 @@ fn sample_item(
 
 /// Returns the external id of sample `index` (from 0) of a column.
 pub(crate) fn sample_id(site_code: &str, column_path: &str, index: usize) -> String {
-    format!("demo-sample-{site_code}-{}-{}", column_path.replace('/', "."), index + 1)
+    format!(
+        "demo-sample-{site_code}-{}-{}",
+        column_path.replace('/', "."),
+        index + 1
+    )
 }
 
 /// Returns 10:00 China Standard Time, `index + 1` days before the China-time day of `now`.
@@ -156,11 +160,17 @@ mod tests {
         let newest = sample_time(now, 0);
         assert_eq!(newest, parse_china_time("2025-03-09 10:00").unwrap());
         assert!(newest < now);
-        assert_eq!(sample_time(now, 2), parse_china_time("2025-03-07 10:00").unwrap());
+        assert_eq!(
+            sample_time(now, 2),
+            parse_china_time("2025-03-07 10:00").unwrap()
+        );
     }
 
     #[test]
     fn sample_id_flattens_path() {
-        assert_eq!(sample_id("2200000001", "zwgk/tzgg", 0), "demo-sample-2200000001-zwgk.tzgg-1");
+        assert_eq!(
+            sample_id("2200000001", "zwgk/tzgg", 0),
+            "demo-sample-2200000001-zwgk.tzgg-1"
+        );
     }
 }

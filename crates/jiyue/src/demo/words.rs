@@ -84,10 +84,7 @@ pub(crate) fn chinese(column_type: ColumnType) -> TitleWords {
         ),
         T::Plans => (&["{}年度工作要点", "{}专项规划"], ZH_TOPICS),
         T::Services => (&["{}办事指南", "{}网上办理说明"], ZH_SERVICE_TOPICS),
-        T::Functions => (
-            &["主要职责（{}）", "内设机构（{}）"],
-            &["机关", "直属单位"],
-        ),
+        T::Functions => (&["主要职责（{}）", "内设机构（{}）"], &["机关", "直属单位"]),
         T::DisclosureGuide => (
             &["政府信息公开指南（{}）", "依申请公开办理流程（{}）"],
             &["机关", "直属单位"],
@@ -109,10 +106,9 @@ pub(crate) fn english(column_type: ColumnType) -> TitleWords {
             ],
             EN_TOPICS,
         ),
-        T::PolicyDocuments | T::PolicyInterpretations => (
-            &["Guidelines on {}", "Measures to improve {}"],
-            EN_TOPICS,
-        ),
+        T::PolicyDocuments | T::PolicyInterpretations => {
+            (&["Guidelines on {}", "Measures to improve {}"], EN_TOPICS)
+        }
         T::Services => (&["Guide to {}", "How to apply: {}"], EN_SERVICE_TOPICS),
         T::Overview => (
             &["About Jilin: {}"],
@@ -132,8 +128,16 @@ impl TitleWords {
     /// Returns title `index`, cycling once every distinct title has been used.
     pub(crate) fn title(&self, index: usize) -> String {
         let index = index % self.count().max(1);
-        let pattern = self.patterns.get(index % self.patterns.len()).copied().unwrap_or("{}");
-        let topic = self.topics.get(index / self.patterns.len()).copied().unwrap_or_default();
+        let pattern = self
+            .patterns
+            .get(index % self.patterns.len())
+            .copied()
+            .unwrap_or("{}");
+        let topic = self
+            .topics
+            .get(index / self.patterns.len())
+            .copied()
+            .unwrap_or_default();
         pattern.replace("{}", topic)
     }
 }

@@ -39,7 +39,12 @@ impl Catalog {
             };
             sites.insert(site.code, info);
         }
-        let orgs = db.orgs().await?.into_iter().map(|org| org.credit_code).collect();
+        let orgs = db
+            .orgs()
+            .await?
+            .into_iter()
+            .map(|org| org.credit_code)
+            .collect();
         Ok(Self { sites, orgs, hosts })
     }
 }
@@ -48,7 +53,7 @@ impl Catalog {
 pub(crate) type SeenIds = HashMap<String, String>;
 
 /// Checks the items of one file, filling an empty language from the home site, and returns
-/// every error found. `batch_ids` holds the ids of every item of every file of this import.
+/// every error found. `batch_ids` contains the ids of every item of every file of this import.
 pub(crate) async fn check_items(
     db: &Db,
     catalog: &Catalog,
@@ -64,8 +69,8 @@ pub(crate) async fn check_items(
         check_legacy_hosts(item, catalog, &mut diagnostics);
         check_meta(item, &mut diagnostics);
         if let Some(original) = &item.input.translation_of {
-            let known = batch_ids.contains(original)
-                || db.item_by_external_id(original).await?.is_some();
+            let known =
+                batch_ids.contains(original) || db.item_by_external_id(original).await?.is_some();
             if !known {
                 diagnostics.push(item.diagnostic(
                     "translation_of",
@@ -85,7 +90,9 @@ fn check_identity(item: &ParsedItem, seen: &mut SeenIds, diagnostics: &mut Vec<D
     match seen.get(id) {
         Some(file) if *file == item.file => diagnostics.push(item.diagnostic(
             "id",
-            format!("id \"{id}\" is used by an earlier record of this file; give each item its own id"),
+            format!(
+                "id \"{id}\" is used by an earlier record of this file; give each item its own id"
+            ),
         )),
         Some(file) => diagnostics.push(item.diagnostic(
             "id",
@@ -147,7 +154,9 @@ fn check_legacy_hosts(item: &ParsedItem, catalog: &Catalog, diagnostics: &mut Ve
     for url in &item.input.legacy_urls {
         let rest = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
         let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        let host = authority.rsplit_once(':').map_or(authority, |(host, _port)| host);
+        let host = authority
+            .rsplit_once(':')
+            .map_or(authority, |(host, _port)| host);
         if !catalog.hosts.contains(&host.to_ascii_lowercase()) {
             diagnostics.push(item.diagnostic(
                 "legacy_urls",
@@ -180,9 +189,11 @@ fn column_not_found(site: &SiteInfo, place: &ColumnRef) -> Option<String> {
 /// Adds the metadata rule violations of fields that have no error yet.
 fn check_meta(item: &ParsedItem, diagnostics: &mut Vec<Diagnostic>) {
     for error in item.input.meta.validate() {
-        let reported = diagnostics
-            .iter()
-            .any(|d| d.file == item.file && d.line == item.line_of(error.field) && d.field.as_deref() == Some(error.field));
+        let reported = diagnostics.iter().any(|d| {
+            d.file == item.file
+                && d.line == item.line_of(error.field)
+                && d.field.as_deref() == Some(error.field)
+        });
         if !reported {
             diagnostics.push(item.diagnostic(error.field, error.message));
         }
@@ -191,7 +202,10 @@ fn check_meta(item: &ParsedItem, diagnostics: &mut Vec<Diagnostic>) {
 
 /// Orders items so that every original comes before the items that translate it.
 pub(crate) fn originals_first(items: Vec<ParsedItem>) -> Vec<ParsedItem> {
-    let ids: HashSet<String> = items.iter().map(|item| item.input.external_id.clone()).collect();
+    let ids: HashSet<String> = items
+        .iter()
+        .map(|item| item.input.external_id.clone())
+        .collect();
     let mut placed: HashSet<String> = HashSet::new();
     let mut pending: BTreeMap<usize, ParsedItem> = items.into_iter().enumerate().collect();
     let mut ordered = Vec::with_capacity(pending.len());
@@ -206,7 +220,11 @@ pub(crate) fn originals_first(items: Vec<ParsedItem>) -> Vec<ParsedItem> {
             .map(|(index, _)| *index)
             .collect();
         // A cycle of translations has no first item; keep file order and let storage reject it.
-        let ready = if ready.is_empty() { pending.keys().copied().collect() } else { ready };
+        let ready = if ready.is_empty() {
+            pending.keys().copied().collect()
+        } else {
+            ready
+        };
         for index in ready {
             if let Some(item) = pending.remove(&index) {
                 placed.insert(item.input.external_id.clone());

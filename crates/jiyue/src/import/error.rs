@@ -14,7 +14,7 @@ pub struct Diagnostic {
     pub line: usize,
     /// The key that failed, when the error belongs to one.
     pub field: Option<String>,
-    /// What is wrong and how to fix it.
+    /// Description of the fault and of the fix.
     pub message: String,
 }
 
@@ -31,7 +31,7 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Why an import file was rejected.
+/// Reason an import file was rejected.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The file could be read but some of its content is invalid; every error found is listed.

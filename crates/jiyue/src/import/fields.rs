@@ -135,7 +135,11 @@ impl Fields {
         let present = self.entries.contains_key(key);
         let text = self.string(key);
         if text.is_none() && !self.has_error(key) {
-            let message = if present { "must not be empty" } else { "missing; add it" };
+            let message = if present {
+                "must not be empty"
+            } else {
+                "missing; add it"
+            };
             self.error(key, message);
         }
         text
@@ -173,7 +177,10 @@ impl Fields {
             return Vec::new();
         };
         let elements = match located.value {
-            Value::String(text) => vec![Located { value: Value::String(text), line: located.line }],
+            Value::String(text) => vec![Located {
+                value: Value::String(text),
+                line: located.line,
+            }],
             Value::Array(elements) => elements,
             other => {
                 self.error_at(located.line, key, expected("an array of strings", &other));
@@ -183,7 +190,9 @@ impl Fields {
         let mut texts = Vec::new();
         for element in elements {
             match element.value {
-                Value::String(text) if !text.trim().is_empty() => texts.push(text.trim().to_owned()),
+                Value::String(text) if !text.trim().is_empty() => {
+                    texts.push(text.trim().to_owned())
+                }
                 Value::String(_) => self.error_at(element.line, key, "contains an empty string"),
                 other => self.error_at(element.line, key, expected("strings", &other)),
             }
@@ -193,7 +202,9 @@ impl Fields {
 
     /// Returns true when an error was already recorded on `key`.
     pub(crate) fn has_error(&self, key: &str) -> bool {
-        self.diagnostics.iter().any(|d| d.field.as_deref() == Some(key))
+        self.diagnostics
+            .iter()
+            .any(|d| d.field.as_deref() == Some(key))
     }
 }
 
@@ -218,20 +229,30 @@ fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, candidate)| candidate)
 }
 
-/// Computes the Levenshtein distance between two strings, counted in characters.
+/// Computes the optimal string alignment distance, counted in characters: insertions,
+/// deletions, substitutions and swaps of two neighbours each cost 1, so `titel` is 1 from
+/// `title`.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            let best = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-            current.push(best);
-        }
-        previous = current;
+    let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in table.iter_mut().enumerate() {
+        row[0] = i;
     }
-    previous[b.len()]
+    table[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (table[i - 1][j] + 1)
+                .min(table[i][j - 1] + 1)
+                .min(table[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(table[i - 2][j - 2] + 1);
+            }
+            table[i][j] = best;
+        }
+    }
+    table[a.len()][b.len()]
 }
 
 /// Maps byte offsets of a text to 1-based lines, shifted by the line the text starts on.
@@ -344,5 +365,6 @@ mod tests {
     fn edit_distance_counts_characters() {
         assert_eq!(edit_distance("标题", "标题"), 0);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("titel", "title"), 1);
     }
 }

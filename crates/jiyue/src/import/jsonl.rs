@@ -12,7 +12,7 @@ use super::record::{json_keys, read_item, ParsedItem};
 /// (converted to sanitized HTML) or `body_html` (sanitized).
 ///
 /// Every error of every record is returned, each naming the file, the line of the record and
-/// the field; one bad record rejects the whole file.
+/// the field. One bad record rejects the whole file.
 pub fn parse_jsonl(path: &Path, text: &str) -> Result<Vec<ItemInput>, ImportError> {
     let parsed = parse_jsonl_located(path, text)?;
     Ok(parsed.into_iter().map(|item| item.input).collect())
@@ -80,7 +80,10 @@ fn read_body(fields: &mut Fields) -> String {
         (Some(markdown), None) => super::body::markdown_to_html(&markdown),
         (None, Some(html)) => super::body::sanitize_html(&html),
         (Some(_), Some(_)) => {
-            fields.error("body_html", "give either body_markdown or body_html, not both");
+            fields.error(
+                "body_html",
+                "give either body_markdown or body_html, not both",
+            );
             String::new()
         }
         (None, None) if fields.has_error("body_markdown") || fields.has_error("body_html") => {

@@ -48,9 +48,11 @@ pub(crate) fn read_meta(fields: &mut Fields) -> ItemMeta {
     let audience = fields
         .strings("audience")
         .iter()
-        .filter_map(|text| resolve(fields, "audience", text, |text| {
-            vocabulary::audience(text).map(|term| term.code)
-        }))
+        .filter_map(|text| {
+            resolve(fields, "audience", text, |text| {
+                vocabulary::audience(text).map(|term| term.code)
+            })
+        })
         .collect();
     let validity = read_validity(fields);
 
@@ -109,9 +111,7 @@ fn read_published_at(fields: &mut Fields) -> Option<chrono::DateTime<chrono::Utc
     if at.is_none() {
         fields.error(
             "published_at",
-            format!(
-                "invalid time \"{text}\": expected YYYY-MM-DD HH:MM in China Standard Time"
-            ),
+            format!("invalid time \"{text}\": expected YYYY-MM-DD HH:MM in China Standard Time"),
         );
     }
     at

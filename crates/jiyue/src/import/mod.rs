@@ -1,6 +1,6 @@
 //! Import of items from files: Markdown with TOML front matter between `+++` lines, and JSON
-//! Lines for bulk loads. Every error names the file, the line and the field; every file is
-//! checked before anything is stored; items are keyed by their `id`, so importing again
+//! Lines for bulk loads. Every error names the file, the line and the field. Every file is
+//! checked before anything is stored, and items are keyed by their `id`, so importing again
 //! updates and never duplicates.
 
 pub(crate) mod body;

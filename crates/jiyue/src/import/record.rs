@@ -29,7 +29,11 @@ pub(crate) const JSON_BODY_KEYS: [&str; 2] = ["body_markdown", "body_html"];
 
 /// Returns every key a Markdown front matter may carry.
 pub(crate) fn front_matter_keys() -> Vec<&'static str> {
-    ITEM_KEYS.iter().chain(meta::META_KEYS.iter()).copied().collect()
+    ITEM_KEYS
+        .iter()
+        .chain(meta::META_KEYS.iter())
+        .copied()
+        .collect()
 }
 
 /// Returns every key a JSON Lines record may carry.
@@ -91,7 +95,10 @@ pub(crate) fn read_item(fields: &mut Fields, body_html: String) -> ItemInput {
     if let Some(original) = &translation_of {
         check_external_id(fields, "translation_of", original);
         if *original == external_id {
-            fields.error("translation_of", "names the item itself; name the original item");
+            fields.error(
+                "translation_of",
+                "names the item itself; name the original item",
+            );
         }
     }
     let legacy_urls = read_legacy_urls(fields);
@@ -126,7 +133,9 @@ fn check_external_id(fields: &mut Fields, key: &str, id: &str) {
 fn read_home(fields: &mut Fields) -> ColumnRef {
     let site = fields.required_string("site");
     let column = fields.required_string("column");
-    let site_code = site.map(|text| check_site(fields, "site", &text)).unwrap_or_default();
+    let site_code = site
+        .map(|text| check_site(fields, "site", &text))
+        .unwrap_or_default();
     let column_path = match column {
         Some(text) => check_column(fields, "column", &text),
         None => String::new(),
@@ -252,7 +261,9 @@ fn check_absolute_url(url: &str) -> Result<(), &'static str> {
     }
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if host.is_empty() {
-        return Err("has no host; write the full old address, such as http://www.jl.gov.cn/old/1.html");
+        return Err(
+            "has no host; write the full old address, such as http://www.jl.gov.cn/old/1.html",
+        );
     }
     Ok(())
 }

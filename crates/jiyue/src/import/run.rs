@@ -15,7 +15,7 @@ use super::markdown::parse_markdown_located;
 use super::record::ParsedItem;
 use super::store::{store_items, StoreCounts};
 
-/// What an import did.
+/// Outcome of an import: counts of files and items, and the rejected files.
 #[derive(Debug, Default)]
 pub struct ImportReport {
     /// Import files found, stored or rejected.
@@ -125,7 +125,10 @@ pub async fn import_paths(
     progress.set_position(0);
     progress.set_length(valid.len() as u64);
     for file in files_in_dependency_order(valid) {
-        let items: Vec<_> = originals_first(file.items).into_iter().map(|i| i.input).collect();
+        let items: Vec<_> = originals_first(file.items)
+            .into_iter()
+            .map(|i| i.input)
+            .collect();
         match store_items(db, &items).await {
             Ok(counts) => report.add(counts),
             Err(error) => {
@@ -147,18 +150,29 @@ fn collect_files(paths: &[PathBuf], report: &mut ImportReport) -> Vec<PathBuf> {
     for path in paths {
         if path.is_dir() {
             if let Err(source) = walk(path, &mut files) {
-                let error = ImportError::Read { path: path.clone(), source };
+                let error = ImportError::Read {
+                    path: path.clone(),
+                    source,
+                };
                 report.reject(path, error);
             }
         } else if path.is_file() && is_import_file(path) {
             files.push(path.clone());
         } else if path.is_file() {
             let file = path.display().to_string();
-            let message = "not an import file; name Markdown files *.md and JSON Lines files *.jsonl";
+            let message =
+                "not an import file; name Markdown files *.md and JSON Lines files *.jsonl";
             report.reject(path, ImportError::at(&file, 1, None, message));
         } else {
-            let source = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder");
-            report.reject(path, ImportError::Read { path: path.clone(), source });
+            let source =
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder");
+            report.reject(
+                path,
+                ImportError::Read {
+                    path: path.clone(),
+                    source,
+                },
+            );
         }
     }
     files.sort();
@@ -197,8 +211,8 @@ fn read_and_parse(path: &Path) -> Result<Vec<ParsedItem>, ImportError> {
     }
 }
 
-/// Orders files so that a file holding the original of a translation in another file is
-/// stored first; files with no such link keep their path order.
+/// Orders files so that a file containing the original of a translation in another file is
+/// stored first. Files with no such link keep their path order.
 fn files_in_dependency_order(files: Vec<ParsedFile>) -> Vec<ParsedFile> {
     let mut file_of_id: HashMap<&str, usize> = HashMap::new();
     for (index, file) in files.iter().enumerate() {
@@ -232,7 +246,9 @@ fn files_in_dependency_order(files: Vec<ParsedFile>) -> Vec<ParsedFile> {
         // storage decide.
         let next = match ready.pop_first() {
             Some(next) => next,
-            None => (0..files.len()).find(|i| !order.contains(i)).unwrap_or_default(),
+            None => (0..files.len())
+                .find(|i| !order.contains(i))
+                .unwrap_or_default(),
         };
         order.push(next);
         waiting_on[next] = usize::MAX;
@@ -248,7 +264,10 @@ fn files_in_dependency_order(files: Vec<ParsedFile>) -> Vec<ParsedFile> {
     }
 
     let mut slots: Vec<Option<ParsedFile>> = files.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|index| slots[index].take()).collect()
+    order
+        .into_iter()
+        .filter_map(|index| slots[index].take())
+        .collect()
 }
 
 fn progress_bar(show: bool, length: u64, message: &'static str) -> ProgressBar {

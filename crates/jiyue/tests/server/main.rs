@@ -1,0 +1,10 @@
+//! Integration tests: the real server on a temporary data folder with the demo province,
+//! spoken to over HTTP on the loopback address, on SQLite and (when configured) PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cache;
+mod protocol;
+mod search;
+mod support;
+mod walkthrough;

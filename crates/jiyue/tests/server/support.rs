@@ -1,0 +1,196 @@
+//! Starts the real server on a temporary data folder with the demo province, and an HTTP
+//! client that resolves the demo's `*.localhost` names to it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use jiyue::serve::{start, Running};
+use jiyue::settings::{DataArgs, ServeArgs};
+use jiyue_core::FixedClock;
+use sqlx::{Connection, PgConnection};
+
+/// Demo host names the client maps to the server.
+pub const HOSTS: &[&str] = &[
+    "www.jl.localhost",
+    "jl.localhost",
+    "english.jl.localhost",
+    "sthjt.jl.localhost",
+    "tjj.jl.localhost",
+    "zsj.jl.localhost",
+    "www.changchun.localhost",
+    "sites.jl.localhost",
+    "localhost",
+    "unknown.example",
+];
+
+/// A server under test with its temporary data folder.
+pub struct TestServer {
+    pub running: Option<Running>,
+    pub port: u16,
+    pub admin: SocketAddr,
+    pub client: reqwest::Client,
+    /// A client that neither decompresses nor follows redirects.
+    pub raw: reqwest::Client,
+    #[allow(dead_code)]
+    pub clock: Arc<FixedClock>,
+    pub backend: &'static str,
+    _dir: tempfile::TempDir,
+    _schema: Option<SchemaGuard>,
+}
+
+impl TestServer {
+    /// Returns the URL of `path` on `host`.
+    pub fn url(&self, host: &str, path: &str) -> String {
+        format!("http://{host}:{}{path}", self.port)
+    }
+
+    /// Fetches a page and returns its status and text.
+    pub async fn get(&self, host: &str, path: &str) -> (u16, String) {
+        let response = self.client.get(self.url(host, path)).send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    }
+
+    /// Returns the running server.
+    pub fn app(&self) -> &jiyue_web::App {
+        &self.running.as_ref().unwrap().app
+    }
+}
+
+/// Drops a PostgreSQL test schema when the test ends.
+pub struct SchemaGuard {
+    url: String,
+    schema: String,
+}
+
+impl Drop for SchemaGuard {
+    fn drop(&mut self) {
+        let (url, schema) = (self.url.clone(), self.schema.clone());
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                if let Ok(mut conn) = PgConnection::connect(&url).await {
+                    let sql = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
+                    let _ = sqlx::query(&sql).execute(&mut conn).await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// Returns the backends to test: SQLite, and PostgreSQL when `JIYUE_TEST_DATABASE_URL` is set.
+/// With `JIYUE_REQUIRE_POSTGRES=1` a missing PostgreSQL URL fails the test.
+pub fn backends() -> Vec<&'static str> {
+    let postgres = std::env::var("JIYUE_TEST_DATABASE_URL").is_ok_and(|url| !url.is_empty());
+    if !postgres && std::env::var("JIYUE_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+        panic!("JIYUE_REQUIRE_POSTGRES=1 but JIYUE_TEST_DATABASE_URL is not set");
+    }
+    if postgres {
+        vec!["sqlite", "postgres"]
+    } else {
+        vec!["sqlite"]
+    }
+}
+
+async fn postgres_url() -> (String, SchemaGuard) {
+    let url = std::env::var("JIYUE_TEST_DATABASE_URL").unwrap();
+    let schema = format!("t_srv_{}_{}", std::process::id(), rand_suffix());
+    let mut conn = PgConnection::connect(&url).await.unwrap();
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let scoped = format!("{url}{separator}options=-csearch_path%3D{schema}");
+    (scoped, SchemaGuard { url, schema })
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(std::time::SystemTime::now().elapsed().map(|d| d.as_nanos()).unwrap_or(0));
+    hasher.finish() % 1_000_000_000
+}
+
+/// Starts the demo on `backend` ("sqlite" or "postgres").
+pub async fn start_demo(backend: &'static str) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let (database_url, schema) = if backend == "postgres" {
+        let (url, guard) = postgres_url().await;
+        (Some(url), Some(guard))
+    } else {
+        (None, None)
+    };
+    let args = ServeArgs {
+        data: DataArgs {
+            data_dir: Some(dir.path().to_path_buf()),
+            database_url,
+            config: None,
+        },
+        demo: true,
+        listen: Some("127.0.0.1:0".parse().unwrap()),
+        admin_listen: Some("127.0.0.1:0".parse().unwrap()),
+        ..ServeArgs::default()
+    };
+    // 2026-12-01 10:00 China Standard Time: sample items are dated before it.
+    let clock = Arc::new(FixedClock::new(
+        Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap(),
+    ));
+    let running = start(&args, clock.clone()).await.unwrap();
+    let port = running.public_addr.port();
+    let admin = running.admin_addr;
+    let addr = running.public_addr;
+    let mut builder = reqwest::Client::builder();
+    let mut raw = reqwest::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .redirect(reqwest::redirect::Policy::none());
+    for host in HOSTS {
+        builder = builder.resolve(host, addr);
+        raw = raw.resolve(host, addr);
+    }
+    TestServer {
+        running: Some(running),
+        port,
+        admin,
+        client: builder.build().unwrap(),
+        raw: raw.build().unwrap(),
+        clock,
+        backend,
+        _dir: dir,
+        _schema: schema,
+    }
+}
+
+/// Returns every `href` value of a page, with HTML character references decoded.
+pub fn hrefs(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(unescape)
+        .collect()
+}
+
+/// Decodes the character references the templates emit.
+pub fn unescape(text: &str) -> String {
+    text.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Returns the content of `<meta name="NAME" content="…">`.
+pub fn meta(html: &str, name: &str) -> Option<String> {
+    let marker = format!("<meta name=\"{name}\" content=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(unescape(&html[start..start + end]))
+}
