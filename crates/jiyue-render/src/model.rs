@@ -84,7 +84,8 @@ pub struct Link {
     pub url: String,
 }
 
-/// One step of the breadcrumb trail, from the home page down to the current page.
+/// One link of the breadcrumb trail. A page's trail lists the pages above it, home first; the
+/// template adds the current page's own name (column name or item title) after them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Breadcrumb {
     pub name: String,

@@ -13,6 +13,8 @@ use crate::query::{QueryPlan, UnitKind};
 pub const SNIPPET_CHARS: usize = 160;
 /// Characters of context kept before the first match when the snippet does not start the text.
 const LEAD_CHARS: usize = 30;
+/// Bytes of a body searched for the first match of a snippet, so very long bodies stay cheap.
+const SNIPPET_SOURCE_BYTES: usize = 64 * 1024;
 
 /// Finds and marks the words of one query.
 #[derive(Debug, Clone)]
@@ -78,12 +80,28 @@ impl Highlighter {
 
     /// Renders at most [`SNIPPET_CHARS`] characters of `text` as escaped HTML, starting shortly
     /// before the first match, with `…` where text was left out.
+    ///
+    /// NOTE: only the first [`SNIPPET_SOURCE_BYTES`] of `text` are searched, so a body whose
+    /// only match lies further on gets a snippet of its opening lines.
     pub(crate) fn snippet_html(&self, text: &str) -> String {
-        let ranges = self.match_ranges(text);
+        let source = prefix(text, SNIPPET_SOURCE_BYTES);
+        let ranges = self.match_ranges(source);
         let first_match = ranges.first().map(|range| range.start);
-        let window = snippet_window(text, first_match, SNIPPET_CHARS);
+        let window = snippet_window(source, first_match, SNIPPET_CHARS);
         render(text, window, &ranges)
     }
+}
+
+/// Returns the longest prefix of `text` of at most `max_bytes` that ends on a character boundary.
+fn prefix(text: &str, max_bytes: usize) -> &str {
+    if text.len() <= max_bytes {
+        return text;
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 fn merge_ranges(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {

@@ -36,7 +36,8 @@ impl SearchIndex {
     /// Opens the index in `dir`, creating the folder and an empty index when needed.
     ///
     /// An index written with another schema version, or one that tantivy cannot open, is
-    /// wiped and recreated empty; [`SearchIndex::needs_rebuild`] then returns true.
+    /// wiped and recreated empty. After that, and for a new index, [`SearchIndex::needs_rebuild`]
+    /// returns true.
     pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
         fs::create_dir_all(dir).map_err(io_error(dir))?;
         let index_dir = dir.join(INDEX_FOLDER);
@@ -115,10 +116,15 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Removes every document, for a full rebuild. Visible after the next commit; documents
-    /// added before this call and not yet committed are dropped as well.
+    /// Removes every document, for a full rebuild: changes not yet committed are discarded,
+    /// and committed documents disappear at the next commit. Documents added after this call
+    /// are kept.
     pub fn clear(&self) -> Result<(), SearchError> {
-        self.lock_writer()
+        let mut writer = self.lock_writer();
+        writer
+            .rollback()
+            .map_err(index_error("discard uncommitted changes"))?;
+        writer
             .delete_all_documents()
             .map_err(index_error("delete all documents"))?;
         Ok(())
@@ -181,6 +187,9 @@ fn open_current(index_dir: &Path, version_file: &Path) -> Option<Index> {
 }
 
 /// Wipes `index_dir`, creates an empty index there, then records the schema version.
+///
+/// NOTE: the wipe happens before tantivy's writer lock is taken, so a second process opening
+/// the same folder with a different schema version deletes the files of a running first one.
 fn recreate(index_dir: &Path, version_file: &Path) -> Result<Index, SearchError> {
     if index_dir.exists() {
         fs::remove_dir_all(index_dir).map_err(io_error(index_dir))?;
@@ -216,4 +225,16 @@ fn parse_position(payload: Option<&str>) -> i64 {
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> SearchError {
     let path = PathBuf::from(path);
     move |source| SearchError::Io { path, source }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SearchIndex;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn index_is_shareable_between_threads() {
+        assert_send_sync::<SearchIndex>();
+    }
 }

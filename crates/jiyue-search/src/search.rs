@@ -78,6 +78,9 @@ struct Matches {
 impl SearchIndex {
     /// Searches every committed document for `query`.
     ///
+    /// This is blocking, CPU-bound work (tantivy search plus highlighting of one page); async
+    /// callers should run it on a blocking thread.
+    ///
     /// A document must contain the query's words (most of them for queries of four words or
     /// more); when none does, any single word is enough. Results are ordered by relevance,
     /// then newest first.

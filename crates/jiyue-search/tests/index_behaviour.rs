@@ -371,6 +371,29 @@ fn delete_and_clear_remove_documents() {
 }
 
 #[test]
+fn clear_then_rebuild_keeps_only_new_documents() {
+    let index = corpus_index();
+    index
+        .upsert(&doc(
+            60,
+            PORTAL,
+            "zh-CN",
+            "护照旧稿",
+            "未提交",
+            (2024, 1, 1),
+        ))
+        .unwrap();
+    index.clear().unwrap();
+    index
+        .upsert(&doc(61, PORTAL, "zh-CN", "护照新稿", "重建", (2024, 1, 1)))
+        .unwrap();
+    index.commit(5).unwrap();
+
+    assert_eq!(ids(&index, &SearchQuery::new("护照")), [61]);
+    assert!(ids(&index, &SearchQuery::new("身份证")).is_empty());
+}
+
+#[test]
 fn hits_carry_stored_fields() {
     let index = corpus_index();
     let results = index.search(&SearchQuery::new("passport")).unwrap();

@@ -136,10 +136,15 @@ impl<'a> SiteContext<'a> {
         }
     }
 
-    /// Builds the breadcrumb trail from the home page down to `column`.
-    pub fn breadcrumbs(&self, column: &Column) -> Vec<Breadcrumb> {
+    /// Builds the breadcrumb trail from the home page down to `column`, which is left out
+    /// when it is the current page (the template adds the current page itself).
+    pub fn breadcrumbs(&self, column: &Column, include_column: bool) -> Vec<Breadcrumb> {
         let mut trail = Vec::new();
-        let mut current = Some(column);
+        let mut current = if include_column {
+            Some(column)
+        } else {
+            column.parent_id.and_then(|parent| self.column(parent))
+        };
         while let Some(step) = current {
             trail.push(Breadcrumb {
                 name: step.name.clone(),

@@ -89,6 +89,8 @@ search-total = { $total ->
    *[other] { $total } results
 }
 search-no-results = No results found. Try other search terms.
+search-empty-query = Please enter a search term.
+search-truncated = The search term is too long; only its first 100 characters were used.
 search-results-label = Search results
 search-facet-site = By site
 search-facet-year = By year

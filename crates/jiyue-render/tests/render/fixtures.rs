@@ -91,17 +91,21 @@ pub fn entries() -> Vec<ListEntry> {
     ]
 }
 
+/// Returns the trail above the news column's pages; item pages add the column itself.
 pub fn breadcrumbs() -> Vec<Breadcrumb> {
-    vec![
-        Breadcrumb {
-            name: "首页".to_owned(),
-            url: "https://www.jl.gov.cn/".to_owned(),
-        },
-        Breadcrumb {
-            name: "要闻".to_owned(),
-            url: "https://www.jl.gov.cn/zw/yw/".to_owned(),
-        },
-    ]
+    vec![Breadcrumb {
+        name: "首页".to_owned(),
+        url: "https://www.jl.gov.cn/".to_owned(),
+    }]
+}
+
+fn item_breadcrumbs() -> Vec<Breadcrumb> {
+    let mut trail = breadcrumbs();
+    trail.push(Breadcrumb {
+        name: "要闻".to_owned(),
+        url: "https://www.jl.gov.cn/zw/yw/".to_owned(),
+    });
+    trail
 }
 
 pub fn home_page() -> HomePage {
@@ -169,7 +173,7 @@ pub fn item_page() -> ItemPage {
     ItemPage {
         site: site(),
         column: news_column(),
-        breadcrumbs: breadcrumbs(),
+        breadcrumbs: item_breadcrumbs(),
         item: item(),
     }
 }

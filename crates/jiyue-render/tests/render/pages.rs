@@ -112,6 +112,9 @@ fn column_page_links_feed_and_pages() {
     assert!(html.contains("aria-current=\"page\">2</a>"));
     assert!(html.contains("共 95 条，第 2/5 页"));
     assert!(html.contains("<title>要闻 - 吉林省人民政府</title>"));
+    assert!(html.contains(
+        "<li><a href=\"https://www.jl.gov.cn/\">首页</a></li>\n<li aria-current=\"page\">要闻</li>"
+    ));
 }
 
 #[test]
@@ -157,6 +160,18 @@ fn item_page_body_and_metadata() {
     assert!(html.contains("<a href=\"https://www.jl.gov.cn/files/fa.pdf\">"));
     assert!(html.contains("吉林省生态环境厅"));
     assert!(!html.contains("class=\"banner"));
+    assert!(html.contains("<li><a href=\"https://www.jl.gov.cn/zw/yw/\">要闻</a></li>\n<li aria-current=\"page\">国务院办公厅"));
+}
+
+#[test]
+fn news_item_has_no_document_table() {
+    let mut page = fixtures::item_page();
+    page.item.index_number = None;
+    page.item.document_number = None;
+    page.item.issuing_org = None;
+    let html = renderer().item(&page).unwrap();
+    assert!(!html.contains("class=\"item-meta\""));
+    assert!(html.contains("发布日期：<time datetime=\"2018-10-29T09:30\">2018-10-29 09:30</time>"));
 }
 
 #[test]
@@ -345,12 +360,4 @@ fn theme_folder_overrides_page_template() {
     let html = renderer.gone(&page).unwrap();
     assert!(html.contains("<p class=\"custom\">已撤下</p>"));
     assert_site_frame(&html);
-}
-
-#[test]
-fn zz_dump_pages() {
-    let r = renderer();
-    std::fs::write("/tmp/render-item.html", r.item(&fixtures::item_page()).unwrap()).unwrap();
-    std::fs::write("/tmp/render-column.html", r.column(&fixtures::column_page()).unwrap()).unwrap();
-    std::fs::write("/tmp/render-search.html", r.search(&fixtures::search_page()).unwrap()).unwrap();
 }

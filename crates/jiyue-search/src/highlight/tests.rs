@@ -101,6 +101,22 @@ fn snippet_near_end_fills_the_window() {
     assert!(html.ends_with("<mark>护照</mark>"), "{html}");
 }
 
+#[test]
+fn snippet_of_long_body_ends_with_ellipsis() {
+    let text = "护照".repeat(SNIPPET_SOURCE_BYTES);
+    let html = highlighter("签证").snippet_html(&text);
+    assert!(html.ends_with('…'), "{html}");
+    assert!(!html.contains("<mark>"), "{html}");
+    assert_eq!(html.chars().count(), SNIPPET_CHARS + 1);
+}
+
+#[test]
+fn prefix_cuts_on_character_boundary() {
+    assert_eq!(prefix("护照", 4), "护");
+    assert_eq!(prefix("护照", 6), "护照");
+    assert_eq!(prefix("ab", 1), "a");
+}
+
 /// Removes the markup a snippet may contain and decodes its five entities.
 fn decode(html: &str) -> Option<String> {
     let text = html

@@ -78,7 +78,7 @@ pub async fn item_page(
     let model = ItemPage {
         site,
         column: ctx.column_view(column),
-        breadcrumbs: ctx.breadcrumbs(column),
+        breadcrumbs: ctx.breadcrumbs(column, true),
         item: item_view(&item, canonical_url, translations, also_on),
     };
     let html = app.renderer.item(&model)?;

@@ -67,7 +67,7 @@ pub async fn column(
     let model = ColumnPage {
         site: ctx.view(directory, Some(column.id)),
         column: ctx.column_view(column),
-        breadcrumbs: ctx.breadcrumbs(column),
+        breadcrumbs: ctx.breadcrumbs(column, false),
         entries: items.iter().map(|summary| ctx.entry(summary)).collect(),
         pagination,
     };

@@ -16,7 +16,7 @@ use jiyue_db::{Db, ItemInput, NewColumn, Scope};
 
 pub use data::source_digest;
 
-use crate::import::check::originals_first;
+use crate::import::order::originals_first;
 use crate::import::record::ParsedItem;
 use crate::import::store::store_items;
 use data::{DemoData, DemoSite};
@@ -55,28 +55,7 @@ pub async fn build(
 ) -> anyhow::Result<DemoReport> {
     let data = data::load()?;
     let mut report = DemoReport::default();
-
-    for org in &data.orgs {
-        db.upsert_org(&Scope::Platform, org)
-            .await
-            .with_context(|| format!("failed to store demo organization {}", org.name))?;
-        report.organizations += 1;
-    }
-    for demo_site in &data.sites {
-        let site = &demo_site.site;
-        db.upsert_site(&Scope::Platform, site)
-            .await
-            .with_context(|| format!("failed to store demo site {} ({})", site.name, site.code))?;
-        report.sites += 1;
-        for column in &demo_site.columns {
-            db.upsert_column(&Scope::Platform, column)
-                .await
-                .with_context(|| {
-                    format!("failed to store demo column {}:{}", site.code, column.path)
-                })?;
-            report.columns += 1;
-        }
-    }
+    store_structure(db, &data, &mut report).await?;
 
     let news: Vec<ItemInput> = originals_first(data.items.clone())
         .into_iter()
@@ -102,6 +81,32 @@ pub async fn build(
     report.items_unchanged = counts.unchanged;
     tracing::info!(?report, "demo province built");
     Ok(report)
+}
+
+/// Stores the organizations, then each site followed by its columns.
+async fn store_structure(db: &Db, data: &DemoData, report: &mut DemoReport) -> anyhow::Result<()> {
+    for org in &data.orgs {
+        db.upsert_org(&Scope::Platform, org)
+            .await
+            .with_context(|| format!("failed to store demo organization {}", org.name))?;
+        report.organizations += 1;
+    }
+    for demo_site in &data.sites {
+        let site = &demo_site.site;
+        db.upsert_site(&Scope::Platform, site)
+            .await
+            .with_context(|| format!("failed to store demo site {} ({})", site.name, site.code))?;
+        report.sites += 1;
+        for column in &demo_site.columns {
+            db.upsert_column(&Scope::Platform, column)
+                .await
+                .with_context(|| {
+                    format!("failed to store demo column {}:{}", site.code, column.path)
+                })?;
+            report.columns += 1;
+        }
+    }
+    Ok(())
 }
 
 /// Generates sample items for every column without fresh news.

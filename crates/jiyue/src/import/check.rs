@@ -1,7 +1,7 @@
 //! Checks of parsed items against what is stored: the sites, columns and organizations they
 //! name, the originals they translate, and the metadata rules of `ItemMeta::validate`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use jiyue_db::{ColumnRef, Db, DbError};
 
@@ -198,39 +198,4 @@ fn check_meta(item: &ParsedItem, diagnostics: &mut Vec<Diagnostic>) {
             diagnostics.push(item.diagnostic(error.field, error.message));
         }
     }
-}
-
-/// Orders items so that every original comes before the items that translate it.
-pub(crate) fn originals_first(items: Vec<ParsedItem>) -> Vec<ParsedItem> {
-    let ids: HashSet<String> = items
-        .iter()
-        .map(|item| item.input.external_id.clone())
-        .collect();
-    let mut placed: HashSet<String> = HashSet::new();
-    let mut pending: BTreeMap<usize, ParsedItem> = items.into_iter().enumerate().collect();
-    let mut ordered = Vec::with_capacity(pending.len());
-
-    while !pending.is_empty() {
-        let ready: Vec<usize> = pending
-            .iter()
-            .filter(|(_, item)| match &item.input.translation_of {
-                Some(original) => !ids.contains(original) || placed.contains(original),
-                None => true,
-            })
-            .map(|(index, _)| *index)
-            .collect();
-        // A cycle of translations has no first item; keep file order and let storage reject it.
-        let ready = if ready.is_empty() {
-            pending.keys().copied().collect()
-        } else {
-            ready
-        };
-        for index in ready {
-            if let Some(item) = pending.remove(&index) {
-                placed.insert(item.input.external_id.clone());
-                ordered.push(item);
-            }
-        }
-    }
-    ordered
 }

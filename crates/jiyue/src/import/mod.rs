@@ -4,12 +4,13 @@
 //! updates and never duplicates.
 
 pub(crate) mod body;
-pub(crate) mod check;
+mod check;
 mod error;
 mod fields;
 mod jsonl;
 pub(crate) mod markdown;
 mod meta;
+pub(crate) mod order;
 pub(crate) mod record;
 mod run;
 pub(crate) mod store;

@@ -200,20 +200,15 @@ fn read_placement(fields: &mut Fields, element: Located) -> Option<ColumnRef> {
                 return None;
             }
         },
-        Value::Table(mut table) => {
-            let site = table_string(&mut table, "site");
-            let column = table_string(&mut table, "column");
-            let extra: Vec<String> = table.into_keys().collect();
-            match (site, column) {
-                (Some(site), Some(column)) if extra.is_empty() => (site, column),
-                _ => {
-                    let message = "a placement table must have exactly the string keys \
-                                   \"site\" and \"column\"";
-                    fields.error_at(line, "placements", message);
-                    return None;
-                }
+        Value::Table(table) => match placement_table(table) {
+            Some(pair) => pair,
+            None => {
+                let message = "a placement table must have exactly the string keys \
+                               \"site\" and \"column\"";
+                fields.error_at(line, "placements", message);
+                return None;
             }
-        }
+        },
         other => {
             let message = expected("a \"<site code>:<column path>\" string or a table", &other);
             fields.error_at(line, "placements", message);
@@ -230,6 +225,13 @@ fn read_placement(fields: &mut Fields, element: Located) -> Option<ColumnRef> {
         site_code,
         column_path,
     })
+}
+
+/// Returns the site and column of a placement table with exactly those two string keys.
+fn placement_table(mut table: BTreeMap<String, Located>) -> Option<(String, String)> {
+    let site = table_string(&mut table, "site")?;
+    let column = table_string(&mut table, "column")?;
+    table.is_empty().then_some((site, column))
 }
 
 fn table_string(table: &mut BTreeMap<String, Located>, key: &str) -> Option<String> {

@@ -1,17 +1,18 @@
 //! `import_paths`: finds the import files, parses and checks all of them, then stores each
 //! valid file in one transaction and reports what happened.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use jiyue_db::Db;
+use jiyue_db::{Db, DbError, ItemInput};
 
-use super::check::{check_items, originals_first, Catalog, SeenIds};
+use super::check::{check_items, Catalog, SeenIds};
 use super::error::{check, ImportError};
 use super::jsonl::parse_jsonl_located;
 use super::markdown::parse_markdown_located;
+use super::order::{dependency_order, originals_first};
 use super::record::ParsedItem;
 use super::store::{store_items, StoreCounts};
 
@@ -97,6 +98,22 @@ pub async fn import_paths(
     report.files = files.len() + report.rejected.len();
 
     let progress = progress_bar(show_progress, files.len() as u64, "checking");
+    let parsed = parse_files(files, &mut report, &progress);
+    let valid = check_files(db, parsed, &mut report).await?;
+
+    progress.set_message("storing");
+    progress.set_position(0);
+    progress.set_length(valid.len() as u64);
+    store_files(db, valid, &mut report, &progress).await;
+    progress.finish_and_clear();
+    Ok(report)
+}
+
+fn parse_files(
+    files: Vec<PathBuf>,
+    report: &mut ImportReport,
+    progress: &ProgressBar,
+) -> Vec<ParsedFile> {
     let mut parsed = Vec::new();
     for path in files {
         match read_and_parse(&path) {
@@ -105,7 +122,15 @@ pub async fn import_paths(
         }
         progress.inc(1);
     }
+    parsed
+}
 
+/// Returns the files that pass every check against the database, rejecting the others.
+async fn check_files(
+    db: &Db,
+    parsed: Vec<ParsedFile>,
+    report: &mut ImportReport,
+) -> anyhow::Result<Vec<ParsedFile>> {
     let catalog = Catalog::load(db).await?;
     let batch_ids: HashSet<String> = parsed
         .iter()
@@ -120,27 +145,43 @@ pub async fn import_paths(
             Err(error) => report.reject(&file.path, error),
         }
     }
+    Ok(valid)
+}
 
-    progress.set_message("storing");
-    progress.set_position(0);
-    progress.set_length(valid.len() as u64);
-    for file in files_in_dependency_order(valid) {
-        let items: Vec<_> = originals_first(file.items)
-            .into_iter()
-            .map(|i| i.input)
-            .collect();
-        match store_items(db, &items).await {
+/// Stores each file in one transaction, originals before their translations.
+async fn store_files(
+    db: &Db,
+    files: Vec<ParsedFile>,
+    report: &mut ImportReport,
+    progress: &ProgressBar,
+) {
+    let order = dependency_order(&files.iter().map(|f| f.items.as_slice()).collect::<Vec<_>>());
+    let mut slots: Vec<Option<ParsedFile>> = files.into_iter().map(Some).collect();
+    for file in order.into_iter().filter_map(|index| slots[index].take()) {
+        let items = originals_first(file.items);
+        let inputs: Vec<ItemInput> = items.iter().map(|item| item.input.clone()).collect();
+        match store_items(db, &inputs).await {
             Ok(counts) => report.add(counts),
             Err(error) => {
-                let message = format!("nothing stored: {error}");
-                let file_name = file.path.display().to_string();
-                report.reject(&file.path, ImportError::at(&file_name, 1, None, message));
+                tracing::warn!(file = %file.path.display(), %error, "import file not stored");
+                report.reject(&file.path, storage_error(&file.path, &items, &error));
             }
         }
         progress.inc(1);
     }
-    progress.finish_and_clear();
-    Ok(report)
+}
+
+/// Locates a storage error at the record of the item that failed, when the error names one.
+fn storage_error(path: &Path, items: &[ParsedItem], error: &DbError) -> ImportError {
+    let line = match error {
+        DbError::Item { external_id, .. } => items
+            .iter()
+            .find(|item| item.input.external_id == *external_id)
+            .map_or(1, |item| item.line),
+        _ => 1,
+    };
+    let file = path.display().to_string();
+    ImportError::at(&file, line, None, format!("nothing stored: {error}"))
 }
 
 /// Expands folders into their `*.md` and `*.jsonl` files, sorted by path. Named paths that are
@@ -209,65 +250,6 @@ fn read_and_parse(path: &Path) -> Result<Vec<ParsedItem>, ImportError> {
     } else {
         parse_markdown_located(path, &text).map(|item| vec![item])
     }
-}
-
-/// Orders files so that a file containing the original of a translation in another file is
-/// stored first. Files with no such link keep their path order.
-fn files_in_dependency_order(files: Vec<ParsedFile>) -> Vec<ParsedFile> {
-    let mut file_of_id: HashMap<&str, usize> = HashMap::new();
-    for (index, file) in files.iter().enumerate() {
-        for item in &file.items {
-            file_of_id.insert(item.input.external_id.as_str(), index);
-        }
-    }
-
-    // `waiting_on[i]` counts the files that must be stored before file i; `unblocks[j]` lists
-    // the files waiting on file j.
-    let mut waiting_on = vec![0usize; files.len()];
-    let mut unblocks: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
-    for (index, file) in files.iter().enumerate() {
-        let originals: BTreeSet<usize> = file
-            .items
-            .iter()
-            .filter_map(|item| item.input.translation_of.as_deref())
-            .filter_map(|original| file_of_id.get(original).copied())
-            .filter(|other| *other != index)
-            .collect();
-        waiting_on[index] = originals.len();
-        for other in originals {
-            unblocks[other].push(index);
-        }
-    }
-
-    let mut ready: BTreeSet<usize> = (0..files.len()).filter(|i| waiting_on[*i] == 0).collect();
-    let mut order = Vec::with_capacity(files.len());
-    while order.len() < files.len() {
-        // A cycle between files has no first file; take the lowest remaining one and let
-        // storage decide.
-        let next = match ready.pop_first() {
-            Some(next) => next,
-            None => (0..files.len())
-                .find(|i| !order.contains(i))
-                .unwrap_or_default(),
-        };
-        order.push(next);
-        waiting_on[next] = usize::MAX;
-        for waiter in &unblocks[next] {
-            let count = &mut waiting_on[*waiter];
-            if *count != usize::MAX {
-                *count = count.saturating_sub(1);
-                if *count == 0 {
-                    ready.insert(*waiter);
-                }
-            }
-        }
-    }
-
-    let mut slots: Vec<Option<ParsedFile>> = files.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .filter_map(|index| slots[index].take())
-        .collect()
 }
 
 fn progress_bar(show: bool, length: u64, message: &'static str) -> ProgressBar {

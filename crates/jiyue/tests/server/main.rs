@@ -5,6 +5,7 @@
 
 mod cache;
 mod protocol;
+mod restart;
 mod search;
 mod support;
 mod walkthrough;

@@ -52,6 +52,12 @@ impl TestServer {
         (status, response.text().await.unwrap())
     }
 
+    /// Stops the server and returns its data folder, for a restart on the same data.
+    pub async fn stop_keeping_data(mut self) -> tempfile::TempDir {
+        self.running.take().unwrap().stop().await;
+        self._dir
+    }
+
     /// Returns the running server.
     pub fn app(&self) -> &jiyue_web::App {
         &self.running.as_ref().unwrap().app
@@ -120,7 +126,11 @@ fn rand_suffix() -> u64 {
 
 /// Starts the demo on `backend` ("sqlite" or "postgres").
 pub async fn start_demo(backend: &'static str) -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
+    start_demo_in(backend, tempfile::tempdir().unwrap()).await
+}
+
+/// Starts the demo on `backend` with `dir` as the data folder, which may hold an earlier run.
+pub async fn start_demo_in(backend: &'static str, dir: tempfile::TempDir) -> TestServer {
     let (database_url, schema) = if backend == "postgres" {
         let (url, guard) = postgres_url().await;
         (Some(url), Some(guard))
