@@ -45,6 +45,8 @@ pub enum PageError {
     Render(#[from] jiyue_render::RenderError),
     #[error("search: {0}")]
     Search(#[from] jiyue_search::SearchError),
+    #[error("background task failed: {0}")]
+    Task(String),
     #[error("site {0} is not in the host table")]
     UnknownSite(SiteId),
 }

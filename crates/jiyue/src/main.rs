@@ -78,7 +78,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { data, items } => {
             let (db, _) = open(&data, clock.clone()).await?;
             let report = jiyue::demo::build(&db, clock.as_ref(), items).await?;
-            println!("demo province built: {report:?}");
+            println!("demo province built: {report}");
             db.close().await;
             Ok(())
         }

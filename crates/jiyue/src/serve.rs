@@ -72,7 +72,7 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
         let report = crate::demo::build(&db, clock.as_ref(), DEMO_ITEMS_PER_COLUMN)
             .await
             .context("building the demo province failed")?;
-        tracing::info!(?report, "demo province ready");
+        tracing::info!(%report, "demo province ready");
     }
 
     let public = TcpListener::bind(listen)

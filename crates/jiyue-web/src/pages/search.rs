@@ -84,7 +84,7 @@ pub async fn search(
     let site_code = ctx.site.code.clone();
     let lang = ctx.site.lang.clone();
 
-    let results = app.search.search(&SearchQuery {
+    let query = SearchQuery {
         text: params.q.clone(),
         current_site: Some(site_code.clone()),
         scope: if params.current_only {
@@ -96,7 +96,12 @@ pub async fn search(
         year: params.year,
         page: params.page,
         per_page: PER_PAGE,
-    })?;
+    };
+    // Searching is CPU work that blocks; keep it off the threads that serve cached pages.
+    let index = app.search.clone();
+    let results = tokio::task::spawn_blocking(move || index.search(&query))
+        .await
+        .map_err(|error| PageError::Task(error.to_string()))??;
 
     let url_with = |change: &dyn Fn(&mut SearchParams)| {
         let mut next = params.clone();

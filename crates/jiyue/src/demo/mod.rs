@@ -41,6 +41,25 @@ pub struct DemoReport {
     pub items_unchanged: usize,
 }
 
+impl std::fmt::Display for DemoReport {
+    /// Formats the counts as one line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} organizations, {} sites, {} columns, {} items ({} of them samples): \
+             {} created, {} updated, {} unchanged",
+            self.organizations,
+            self.sites,
+            self.columns,
+            self.items,
+            self.sample_items,
+            self.items_created,
+            self.items_updated,
+            self.items_unchanged
+        )
+    }
+}
+
 /// Loads the demo province into `db`: organizations, sites and their columns, the news items,
 /// and `sample_items_per_column` generated items in every column whose news does not meet the
 /// column type's freshness rule at `clock.now()`.
@@ -79,7 +98,7 @@ pub async fn build(
     report.items_created = counts.created;
     report.items_updated = counts.updated;
     report.items_unchanged = counts.unchanged;
-    tracing::info!(?report, "demo province built");
+    tracing::info!(%report, "demo province built");
     Ok(report)
 }
 

@@ -109,7 +109,10 @@ fn check_org(item: &ParsedItem, catalog: &Catalog, diagnostics: &mut Vec<Diagnos
     if !catalog.orgs.contains(code) {
         diagnostics.push(item.diagnostic(
             "org",
-            format!("organization with credit code \"{code}\" not found; create it before importing its items"),
+            format!(
+                "organization with credit code \"{code}\" not found; create it before \
+                 importing its items"
+            ),
         ));
     }
 }

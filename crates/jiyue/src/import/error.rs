@@ -38,7 +38,10 @@ pub enum ImportError {
     #[error("{}", join_lines(.0))]
     Invalid(Vec<Diagnostic>),
     /// The file could not be read.
-    #[error("{}: failed to read the file: {source}; check the path and its permissions", .path.display())]
+    #[error(
+        "{}: failed to read the file: {source}; check the path and its permissions",
+        .path.display()
+    )]
     Read {
         path: PathBuf,
         source: std::io::Error,

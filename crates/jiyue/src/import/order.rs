@@ -24,7 +24,7 @@ pub(crate) fn originals_first(items: Vec<ParsedItem>) -> Vec<ParsedItem> {
             })
             .map(|(index, _)| *index)
             .collect();
-        // A cycle of translations has no first item; keep file order and let storage reject it.
+        // A translation cycle has no first item, so keep file order and let storage reject it.
         let ready = if ready.is_empty() {
             pending.keys().copied().collect()
         } else {

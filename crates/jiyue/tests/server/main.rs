@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod browser;
+mod browser_driver;
 mod cache;
 mod protocol;
 mod restart;
