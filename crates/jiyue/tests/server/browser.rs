@@ -3,11 +3,12 @@
 //! when Chromium, chromedriver or axe-core is missing, and fails instead when
 //! `JIYUE_REQUIRE_BROWSER=1`.
 
-use std::path::PathBuf;
-
-use serde_json::Value;
 use thirtyfour::Key;
 
+use crate::browser_checks::{
+    add_image_without_alt, axe_violations, describe, fit_problems, save_screenshot,
+    warn_without_chinese_font,
+};
 use crate::browser_driver::{axe_path, tools_present, Browser};
 use crate::support::{start_demo, TestServer};
 
@@ -16,6 +17,7 @@ const PILOT: &str = "政府网站集约化";
 /// The path part shared by the pilot news's addresses.
 const PILOT_PATH: &str = "/yw/201811/t20181110_";
 
+/// Returns the path of the search page for `query`.
 fn search_path(query: &str) -> String {
     let query: String = form_urlencoded::byte_serialize(query.as_bytes()).collect();
     format!("/search?q={query}")
@@ -38,7 +40,7 @@ async fn browser_walkthrough_by_clicking() {
         .await
         .find(thirtyfour::By::XPath(".//a[normalize-space(.)='要闻']"))
         .await
-        .unwrap_or_else(|error| panic!("no 要闻 in 政数局's navigation: {error}"))
+        .unwrap_or_else(|error| panic!("要闻 link not found in 政数局's navigation: {error}"))
         .click()
         .await
         .unwrap();
@@ -58,8 +60,8 @@ async fn browser_walkthrough_by_clicking() {
     server.running.unwrap().stop().await;
 }
 
-/// Clicks from the portal home to the pilot news, to its English version and back; returns
-/// the Chinese article's address.
+/// Clicks from the portal home to the pilot news, to its English version and back. Returns
+/// the address of the Chinese article.
 async fn read_in_two_languages(server: &TestServer, browser: &Browser) -> String {
     browser.open(&server.url("www.jl.localhost", "/")).await;
     assert_eq!(browser.lang().await, "zh-CN", "lang of the portal home");
@@ -105,6 +107,7 @@ async fn read_in_two_languages(server: &TestServer, browser: &Browser) -> String
 async fn find_by_searching(browser: &Browser, article: &str) {
     let input = browser.find("#header-search-q").await;
     input.send_keys(PILOT).await.unwrap();
+
     browser
         .find(".header-search button[type='submit']")
         .await
@@ -122,6 +125,7 @@ async fn find_by_searching(browser: &Browser, article: &str) {
         .unwrap()
         .unwrap_or_default();
     assert_eq!(value, PILOT, "the search page keeps the query");
+
     let first = browser.find(".result-list li h2 a").await;
     let href = first.attr("href").await.unwrap().unwrap_or_default();
     assert!(
@@ -132,6 +136,7 @@ async fn find_by_searching(browser: &Browser, article: &str) {
         first.text().await.unwrap().contains(PILOT),
         "the first result's title"
     );
+
     first.click().await.unwrap();
     let url = browser
         .wait_for_url("the first result", |url| url.contains(PILOT_PATH))
@@ -150,7 +155,7 @@ async fn browser_keyboard_only() {
     let home = server.url("www.jl.localhost", "/");
     browser.open(&home).await;
 
-    // The first Tab focuses the skip link, which shows itself; Enter moves focus to <main>.
+    // The first Tab focuses the skip link, which then shows. Enter moves focus to <main>.
     press(&browser, Key::Tab).await;
     let focused = browser.driver().active_element().await.unwrap();
     assert_eq!(
@@ -233,7 +238,7 @@ async fn browser_narrow_screen_360px() {
     if !tools_present("browser_narrow_screen_360px", false) {
         return;
     }
-    warn_without_chinese_font();
+    warn_without_chinese_font("browser_narrow_screen_360px");
     let server = start_demo("sqlite").await;
     let browser = Browser::start(360, 800).await;
     let item = article_url(&server).await;
@@ -249,74 +254,39 @@ async fn browser_narrow_screen_360px() {
     let mut problems = Vec::new();
     for (name, url) in &pages {
         browser.open(url).await;
-        let viewport = browser.script_value("return window.innerWidth").await;
-        assert_eq!(
-            viewport,
-            Value::from(360),
-            "{name}: the window is 360 px wide"
-        );
-        let scroll = browser
-            .script_value("return document.documentElement.scrollWidth")
-            .await;
-        if scroll.as_u64().is_none_or(|width| width > 360) {
-            let wide = browser.script(WIDEST_ELEMENTS).await;
-            problems.push(format!(
-                "{name} ({url}): scrollWidth {scroll}; too wide: {wide}"
-            ));
-        }
-        let search = browser.find("#header-search-q").await;
-        let rect = search.rect().await.unwrap();
-        if !search.is_displayed().await.unwrap() || rect.x < 0.0 || rect.x + rect.width > 360.0 {
-            problems.push(format!(
-                "{name} ({url}): search box not fully visible at {rect:?}"
-            ));
-        }
+        problems.extend(fit_problems(&browser, name, 360).await);
     }
 
     browser.open(&item).await;
-    let screenshot = screenshot_path("item-360px.png");
-    browser.driver().screenshot(&screenshot).await.unwrap();
+    let (screenshot, width) = save_screenshot(&browser, "item-360px.png").await;
     println!(
         "browser_narrow_screen_360px: item page at 360 px saved to {}",
         screenshot.display()
     );
-    let png = std::fs::read(&screenshot).unwrap();
-    assert!(png.starts_with(b"\x89PNG"), "the screenshot is a PNG");
-    let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
     assert_eq!(width, 360, "the screenshot is 360 px wide");
 
+    // The check itself works: a 600 px wide block added to the item page is reported.
+    let script = "const block = document.createElement('div');
+        block.className = 'too-wide';
+        block.style.width = '600px';
+        block.style.height = '1px';
+        document.querySelector('main').append(block);";
+    browser.driver().execute(script, Vec::new()).await.unwrap();
+    let caught = fit_problems(&browser, "item with a wide block", 360).await;
+    assert!(
+        caught
+            .iter()
+            .any(|problem| problem.contains("div.too-wide")),
+        "the fit check missed a 600 px wide block: {caught:?}"
+    );
     assert!(
         problems.is_empty(),
-        "horizontal scrolling at 360 px:\n{}",
+        "pages that do not fit 360 px:\n{}",
         problems.join("\n")
     );
+
     drop(browser);
     server.running.unwrap().stop().await;
-}
-
-/// Warns when no Chinese font is installed: Chinese text then shows as boxes of another width.
-fn warn_without_chinese_font() {
-    let fonts = std::process::Command::new("fc-list")
-        .arg(":lang=zh")
-        .output();
-    if fonts.map_or(true, |out| out.stdout.is_empty()) {
-        eprintln!("browser_narrow_screen_360px: no Chinese font (apt-get install fonts-wqy-microhei); the screenshot shows boxes");
-    }
-}
-
-/// Lists the elements whose right edge passes 360 px, to make a failure actionable.
-const WIDEST_ELEMENTS: &str = "return Array.from(document.querySelectorAll('body *'))
-    .filter(e => e.getBoundingClientRect().right > 360)
-    .slice(0, 8)
-    .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
-        + ' right=' + Math.round(e.getBoundingClientRect().right))
-    .join(', ')";
-
-/// Returns a path under Cargo's folder for integration-test files, kept after the run.
-fn screenshot_path(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
 }
 
 /// Returns the portal address of the pilot news, found in the 要闻 column over HTTP.
@@ -352,10 +322,10 @@ async fn browser_accessibility_axe() {
     let mut blocking = Vec::new();
     for (name, url) in &pages {
         browser.open(url).await;
-        if *name == "404" {
-            let title = browser.script("return document.title").await;
-            assert!(!title.is_empty(), "the 404 page has a title");
-        }
+        assert!(
+            !browser.heading().await.is_empty(),
+            "{name}: the page has a heading"
+        );
         for violation in axe_violations(&browser, &axe).await {
             let line = describe(name, &violation);
             println!("axe: {line}");
@@ -364,8 +334,9 @@ async fn browser_accessibility_axe() {
             }
         }
     }
+
     // The check itself works: an image without alt text on the last page is caught.
-    browser.script("const img = document.createElement('img'); img.src = '/static/site.css'; document.querySelector('main').append(img); return ''").await;
+    add_image_without_alt(&browser).await;
     let caught = axe_violations(&browser, &axe).await;
     assert!(
         caught
@@ -378,48 +349,7 @@ async fn browser_accessibility_axe() {
         "serious or critical axe violations:\n{}",
         blocking.join("\n")
     );
+
     drop(browser);
     server.running.unwrap().stop().await;
-}
-
-/// Injects axe-core into the current page, runs it, and returns its violations.
-async fn axe_violations(browser: &Browser, axe: &str) -> Vec<Value> {
-    browser.driver().execute(axe, Vec::new()).await.unwrap();
-    let run = "const done = arguments[arguments.length - 1];
-        axe.run(document).then(r => done(JSON.stringify(r.violations)),
-            e => done('axe failed: ' + e));";
-    let ret = browser
-        .driver()
-        .execute_async(run, Vec::new())
-        .await
-        .unwrap();
-    let text = ret.json().as_str().unwrap_or_default().to_string();
-    match serde_json::from_str::<Vec<Value>>(&text) {
-        Ok(violations) => violations,
-        Err(_) => panic!("axe.run on {} returned {text}", browser.url().await),
-    }
-}
-
-/// Formats one violation: page, rule, impact, help and every node's target and markup.
-fn describe(page: &str, violation: &Value) -> String {
-    let nodes: Vec<String> = violation["nodes"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .map(|node| {
-            format!(
-                "{} {}",
-                node["target"],
-                node["html"].as_str().unwrap_or_default()
-            )
-        })
-        .collect();
-    format!(
-        "{page}: {} ({}) {}; nodes: {}",
-        violation["id"].as_str().unwrap_or_default(),
-        violation["impact"].as_str().unwrap_or("no impact"),
-        violation["help"].as_str().unwrap_or_default(),
-        nodes.join(" | ")
-    )
 }

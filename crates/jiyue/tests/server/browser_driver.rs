@@ -16,7 +16,8 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// The Debian Chromium, same version as chromedriver.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
-/// Chromium's smallest window width; narrower screens are emulated.
+/// Chromium's smallest window width, as observed with Chromium 156 headless. Narrower
+/// screens are emulated.
 const MIN_WINDOW_WIDTH: u32 = 500;
 
 /// One browser at a time: the machine has two cores and the server shares them.
@@ -55,11 +56,28 @@ pub fn tools_present(test: &str, axe: bool) -> bool {
     if std::env::var("JIYUE_REQUIRE_BROWSER").as_deref() == Ok("1") {
         panic!("{test}: JIYUE_REQUIRE_BROWSER=1 but these are missing: {missing}");
     }
-    eprintln!("{test}: skipped, missing {missing}; set JIYUE_REQUIRE_BROWSER=1 to fail instead");
+    eprintln!("{test}: skipped because these are missing: {missing}. Set JIYUE_REQUIRE_BROWSER=1 to fail instead.");
     false
 }
 
-/// A headless Chromium driven over WebDriver, with the chromedriver that runs it.
+/// Starts chromedriver on `port`, logging to `log`, in a process group of its own so that
+/// `Browser`'s drop can kill Chromium too if quitting the session fails.
+fn spawn_chromedriver(port: u16, log: &Path) -> Child {
+    Command::new(CHROMEDRIVER)
+        .process_group(0)
+        .arg(format!("--port={port}"))
+        .arg(format!("--log-path={}", log.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|error| {
+            panic!("failed to start {CHROMEDRIVER}: {error}. Install it with `apt-get install chromium-driver`")
+        })
+}
+
+/// A headless Chromium driven over WebDriver, with the chromedriver that runs it. Dropping it
+/// blocks on quitting the session, so it needs a multi-threaded tokio runtime.
 pub struct Browser {
     driver: Option<WebDriver>,
     chromedriver: Child,
@@ -80,29 +98,20 @@ impl Browser {
             .and_then(|listener| listener.local_addr())
             .unwrap()
             .port();
-        let log = work.path().join("chromedriver.log");
-        // Its own process group, so that Drop can end Chromium too if quitting fails.
-        let chromedriver = Command::new(CHROMEDRIVER)
-            .process_group(0)
-            .arg(format!("--port={port}"))
-            .arg(format!("--log-path={}", log.display()))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|error| panic!("cannot start {CHROMEDRIVER}: {error}"));
+        let chromedriver = spawn_chromedriver(port, &work.path().join("chromedriver.log"));
         let mut browser = Browser {
             driver: None,
             chromedriver,
             work,
             _turn: turn,
         };
+
         let url = format!("http://127.0.0.1:{port}");
         browser.wait_until_ready(&url).await;
         let caps = browser.capabilities(width, height);
         let driver = WebDriver::new(&url, caps).await.unwrap_or_else(|error| {
             panic!(
-                "chromedriver cannot start Chromium: {error}\n{}",
+                "chromedriver failed to start {CHROMIUM}: {error}\n{}",
                 browser.log()
             )
         });
@@ -146,13 +155,16 @@ impl Browser {
         caps
     }
 
-    /// Waits until chromedriver answers `/status` with `ready`, for at most 20 seconds.
+    /// Polls chromedriver's `/status` until it reports `ready`, for at most 20 seconds.
     async fn wait_until_ready(&mut self, url: &str) {
         let client = reqwest::Client::builder().no_proxy().build().unwrap();
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if let Ok(Some(status)) = self.chromedriver.try_wait() {
-                panic!("chromedriver exited early with {status}\n{}", self.log());
+                panic!(
+                    "chromedriver exited before it was ready ({status})\n{}",
+                    self.log()
+                );
             }
             if let Ok(response) = client.get(format!("{url}/status")).send().await {
                 let status: Value = response.json().await.unwrap_or_default();
@@ -162,7 +174,7 @@ impl Browser {
             }
             assert!(
                 Instant::now() < deadline,
-                "chromedriver not ready in 20 s\n{}",
+                "chromedriver timed out: not ready after 20 s\n{}",
                 self.log()
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -189,7 +201,7 @@ impl Browser {
         self.driver()
             .goto(url)
             .await
-            .unwrap_or_else(|error| panic!("cannot open {url}: {error}"));
+            .unwrap_or_else(|error| panic!("failed to open {url}: {error}"));
         self.wait_loaded().await;
     }
 
@@ -245,7 +257,10 @@ impl Browser {
     pub async fn find(&self, selector: &str) -> WebElement {
         match self.driver().find(By::Css(selector)).await {
             Ok(element) => element,
-            Err(error) => panic!("no {selector} on {}: {error}", self.url().await),
+            Err(error) => panic!(
+                "element {selector} not found on {}: {error}",
+                self.url().await
+            ),
         }
     }
 
@@ -254,7 +269,10 @@ impl Browser {
         let xpath = format!("//a[contains(normalize-space(.), '{text}')]");
         match self.driver().find(By::XPath(&xpath)).await {
             Ok(element) => element,
-            Err(error) => panic!("no link with {text:?} on {}: {error}", self.url().await),
+            Err(error) => panic!(
+                "link containing {text:?} not found on {}: {error}",
+                self.url().await
+            ),
         }
     }
 
@@ -271,16 +289,16 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // Quitting the session closes Chromium, even while elements still hold the session.
+        // Quitting the session closes Chromium, even while elements still refer to the session.
         if let Some(driver) = self.driver.take() {
             let quit = tokio::task::block_in_place(|| {
                 tokio::runtime::Handle::current().block_on(driver.quit())
             });
             if let Err(error) = quit {
-                eprintln!("cannot quit the WebDriver session: {error}");
+                eprintln!("failed to quit the WebDriver session: {error}");
             }
         }
-        // Whatever is left of chromedriver's process group (Chromium if quitting failed) ends.
+        // Kill what remains of chromedriver's process group, Chromium too if quitting failed.
         let group = format!("-{}", self.chromedriver.id());
         let _ = Command::new("kill").args(["-KILL", "--", &group]).output();
         let _ = self.chromedriver.kill();

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod browser;
+mod browser_checks;
 mod browser_driver;
 mod cache;
 mod protocol;
