@@ -204,7 +204,7 @@ def report(raw):
         print(f"| {encoding} | {rps_ratio:.2f} | {p99_ratio:.2f} |")
     print()
     print_memory(raw)
-    print_checks(raw, wrk, oha)
+    print_checks(raw, wrk, oha, cpu, {"identity": identity_size, "br": br_size})
 
 
 def print_memory(raw):
@@ -219,17 +219,26 @@ def print_memory(raw):
     print()
 
 
-def print_checks(raw, wrk, oha):
+def print_checks(raw, wrk, oha, cpu, body_sizes):
+    """Prints per-run sanity figures, and a warning where a run did not get the expected page."""
     print("Checks:")
     print()
+    warnings = []
     for (server, encoding), w in wrk.items():
         o = oha[(server, encoding)]
         statuses = ", ".join(f"{code}: {count}" for code, count in sorted(o["statuses"].items()))
+        core1 = cpu.get(f"oha-{server}-{encoding}", {}).get("cpu1")
         print(
             f"- {server} {encoding}: wrk {w['bytes_per_response']:.0f} bytes per response, "
-            f"{w['non_2xx']} non-2xx, socket errors {w['socket_errors']}; oha success rate "
-            f"{o['success']:.4f}, statuses {statuses or 'none'}, errors {o['errors'] or 'none'}"
+            f"{w['non_2xx']} non-2xx, socket errors {w['socket_errors']}; oha body "
+            f"{o['size']} bytes, statuses {statuses or 'none'}, errors {o['errors'] or 'none'}, "
+            f"core 1 busy {'n/a' if core1 is None else f'{core1:.0f}%'}"
         )
+        expected = body_sizes[encoding]
+        if w["non_2xx"] or w["bytes_per_response"] < expected:
+            warnings.append(f"wrk {server} {encoding} did not get the {expected}-byte page every time")
+        if o["size"] != expected or set(o["statuses"]) != {"200"}:
+            warnings.append(f"oha {server} {encoding} did not get the {expected}-byte page every time")
     quiet = raw / "quiet.txt"
     if quiet.exists():
         figures = [re.search(r"busy_percent=([\d.]+)", line) for line in quiet.read_text().splitlines()]
@@ -242,6 +251,8 @@ def print_checks(raw, wrk, oha):
     load = raw / "load-before.txt"
     if load.exists():
         print(f"- before measuring: `{load.read_text().splitlines()[0].strip()}`")
+    for warning in warnings:
+        print(f"- WARNING: {warning}")
 
 
 def main(argv):

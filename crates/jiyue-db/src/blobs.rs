@@ -30,7 +30,10 @@ pub struct BlobStore {
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> DbError + '_ {
-    move |source| DbError::Io { path: path.display().to_string(), source }
+    move |source| DbError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// Returns the SM3 digest of bytes as 64 lowercase hex characters.
@@ -53,7 +56,10 @@ impl BlobStore {
 
     /// Returns the path of the blob with a digest, or `None` for a malformed digest.
     pub fn path(&self, digest: &str) -> Option<PathBuf> {
-        let valid = digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        let valid = digest.len() == 64
+            && digest
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         valid.then(|| self.dir.join(&digest[..2]).join(&digest[2..]))
     }
 
@@ -61,22 +67,34 @@ impl BlobStore {
     pub async fn put(&self, bytes: &[u8]) -> Result<String> {
         let digest = sm3_hex(bytes);
         let Some(path) = self.path(&digest) else {
-            return Err(DbError::Invalid(format!("digest \"{digest}\" is malformed")));
+            return Err(DbError::Invalid(format!(
+                "digest \"{digest}\" is malformed"
+            )));
         };
-        if tokio::fs::try_exists(&path).await.map_err(io_error(&path))? {
+        if tokio::fs::try_exists(&path)
+            .await
+            .map_err(io_error(&path))?
+        {
             return Ok(digest);
         }
         if let Some(folder) = path.parent() {
-            tokio::fs::create_dir_all(folder).await.map_err(io_error(folder))?;
+            tokio::fs::create_dir_all(folder)
+                .await
+                .map_err(io_error(folder))?;
         }
         let count = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let temp = self.dir.join("tmp").join(format!("{digest}.{}.{count}", std::process::id()));
+        let temp = self
+            .dir
+            .join("tmp")
+            .join(format!("{digest}.{}.{count}", std::process::id()));
         let written = write_synced(&temp, bytes).await;
         if let Err(error) = written {
             let _ = tokio::fs::remove_file(&temp).await;
             return Err(error);
         }
-        tokio::fs::rename(&temp, &path).await.map_err(io_error(&path))?;
+        tokio::fs::rename(&temp, &path)
+            .await
+            .map_err(io_error(&path))?;
         Ok(digest)
     }
 
@@ -88,14 +106,19 @@ impl BlobStore {
         match tokio::fs::read(&path).await {
             Ok(bytes) => Ok(Some(bytes)),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(DbError::Io { path: path.display().to_string(), source }),
+            Err(source) => Err(DbError::Io {
+                path: path.display().to_string(),
+                source,
+            }),
         }
     }
 }
 
 async fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     use tokio::io::AsyncWriteExt;
-    let mut file = tokio::fs::File::create(path).await.map_err(io_error(path))?;
+    let mut file = tokio::fs::File::create(path)
+        .await
+        .map_err(io_error(path))?;
     file.write_all(bytes).await.map_err(io_error(path))?;
     file.sync_all().await.map_err(io_error(path))?;
     Ok(())
@@ -117,7 +140,9 @@ fn file_from_row(row: &Row) -> Result<FileRecord> {
 impl Db {
     fn require_blobs(&self) -> Result<&BlobStore> {
         self.blobs.as_ref().ok_or_else(|| {
-            DbError::Invalid("no blob store is attached; call Db::with_blob_store after Db::open".to_string())
+            DbError::Invalid(
+                "no blob store is attached; call Db::with_blob_store after Db::open".to_string(),
+            )
         })
     }
 
@@ -134,7 +159,11 @@ impl Db {
                 args![&digest, size, content_type, micros(self.now())],
             )
             .await?;
-        let id = tx.conn().fetch_one("SELECT id FROM files WHERE digest = $1", args![&digest]).await?.int("id")?;
+        let id = tx
+            .conn()
+            .fetch_one("SELECT id FROM files WHERE digest = $1", args![&digest])
+            .await?
+            .int("id")?;
         tx.commit().await?;
         Ok(id)
     }
@@ -157,7 +186,14 @@ impl Db {
 
     /// Attaches a file to an item under a display name and position, counting the reference
     /// once. Attaching it again updates the name and position.
-    pub async fn attach_file(&self, scope: &Scope, item_id: ItemId, file_id: FileId, name: &str, position: i32) -> Result<()> {
+    pub async fn attach_file(
+        &self,
+        scope: &Scope,
+        item_id: ItemId,
+        file_id: FileId,
+        name: &str,
+        position: i32,
+    ) -> Result<()> {
         let now = micros(self.now());
         let mut tx = self.begin().await?;
         let mut conn = tx.conn();
@@ -174,12 +210,14 @@ impl Db {
                 args![item_id, file_id, name, i64::from(position)],
             )
             .await?;
-            conn.execute("UPDATE files SET refcount = refcount + 1 WHERE id = $1", args![file_id])
-                .await?;
+            conn.execute(
+                "UPDATE files SET refcount = refcount + 1 WHERE id = $1",
+                args![file_id],
+            )
+            .await?;
         }
         let event = item_event(&mut conn, item_id, "item.changed").await?;
         insert_events(&mut conn, now, &[event]).await?;
-        drop(conn);
         tx.commit().await
     }
 
@@ -191,15 +229,20 @@ impl Db {
         let mut conn = tx.conn();
         check_item_write(&mut conn, scope, item_id).await?;
         let removed = conn
-            .execute("DELETE FROM item_files WHERE item_id = $1 AND file_id = $2", args![item_id, file_id])
+            .execute(
+                "DELETE FROM item_files WHERE item_id = $1 AND file_id = $2",
+                args![item_id, file_id],
+            )
             .await?;
         if removed > 0 {
-            conn.execute("UPDATE files SET refcount = refcount - 1 WHERE id = $1", args![file_id])
-                .await?;
+            conn.execute(
+                "UPDATE files SET refcount = refcount - 1 WHERE id = $1",
+                args![file_id],
+            )
+            .await?;
             let event = item_event(&mut conn, item_id, "item.changed").await?;
             insert_events(&mut conn, now, &[event]).await?;
         }
-        drop(conn);
         tx.commit().await
     }
 

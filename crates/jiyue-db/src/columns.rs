@@ -1,8 +1,8 @@
 //! Columns: a tree per site keyed by (site, path), each with a route to its first page.
 //!
 //! The empty path is the site root (`/index.html`). A deeper column's parent is its path
-//! without the last segment and must exist; a top-level column's parent is the root column
-//! when the site has one, and none otherwise.
+//! without the last segment, and that parent must exist. A top-level column's parent is the
+//! root column when the site has one, and none otherwise.
 //!
 //! Only the route of page 0 (`/<path>/index.html`) is stored. `Db::route` finds later pages
 //! (`index_1.html`, …) by parsing the path with `paths::parse_column_page` and falling back to
@@ -25,7 +25,9 @@ const COLUMN_COLUMNS: &str = "id, site_id, parent_id, path, name, column_type, d
 fn column_from_row(row: &Row) -> Result<Column> {
     let code = row.text("column_type")?;
     let column_type = ColumnType::parse(&code).ok_or_else(|| {
-        DbError::Invalid(format!("stored column type \"{code}\" is unknown; save the column again"))
+        DbError::Invalid(format!(
+            "stored column type \"{code}\" is unknown; save the column again"
+        ))
     })?;
     Ok(Column {
         id: row.int("id")?,
@@ -43,7 +45,11 @@ fn column_from_row(row: &Row) -> Result<Column> {
 }
 
 /// Finds a column by site and path.
-pub(crate) async fn find_column(conn: &mut Conn<'_>, site_id: SiteId, path: &str) -> Result<Option<Column>> {
+pub(crate) async fn find_column(
+    conn: &mut Conn<'_>,
+    site_id: SiteId,
+    path: &str,
+) -> Result<Option<Column>> {
     let sql = format!("SELECT {COLUMN_COLUMNS} FROM columns WHERE site_id = $1 AND path = $2");
     let row = conn.fetch_optional(&sql, args![site_id, path]).await?;
     row.as_ref().map(column_from_row).transpose()
@@ -51,7 +57,10 @@ pub(crate) async fn find_column(conn: &mut Conn<'_>, site_id: SiteId, path: &str
 
 fn validate_column(column: &NewColumn) -> Result<()> {
     paths::validate_column_path(&column.path).map_err(|error| {
-        DbError::Invalid(format!("column \"{}\" of site {}: {error}", column.path, column.site_code))
+        DbError::Invalid(format!(
+            "column \"{}\" of site {}: {error}",
+            column.path, column.site_code
+        ))
     })?;
     if !(0..=3).contains(&column.review_levels) {
         return Err(DbError::Invalid(format!(
@@ -78,34 +87,57 @@ impl Db {
         let mut tx = self.begin().await?;
         let mut conn = tx.conn();
 
-        let site_id = find_site_id(&mut conn, &column.site_code).await?.ok_or_else(|| {
-            DbError::NotFound(format!(
-                "column \"{}\": site \"{}\" not found; create the site first",
-                column.path, column.site_code
-            ))
-        })?;
+        let site_id = find_site_id(&mut conn, &column.site_code)
+            .await?
+            .ok_or_else(|| {
+                DbError::NotFound(format!(
+                    "column \"{}\": site \"{}\" not found; create the site first",
+                    column.path, column.site_code
+                ))
+            })?;
         check_site(&mut conn, scope, site_id, "change columns").await?;
         let parent_id = match column.path.rsplit_once('/') {
-            Some((parent_path, _)) => Some(require_parent(&mut conn, site_id, parent_path, column).await?),
+            Some((parent_path, _)) => {
+                Some(require_parent(&mut conn, site_id, parent_path, column).await?)
+            }
             None if column.path.is_empty() => None,
-            None => find_column(&mut conn, site_id, "").await?.map(|root| root.id),
+            None => find_column(&mut conn, site_id, "")
+                .await?
+                .map(|root| root.id),
         };
 
         let existing = find_column(&mut conn, site_id, &column.path).await?;
         let (id, changed) = match existing {
-            Some(old) => (old.id, update_column(&mut conn, &old, parent_id, column, now).await?),
-            None => (insert_column(&mut conn, site_id, parent_id, column, now).await?, true),
+            Some(old) => (
+                old.id,
+                update_column(&mut conn, &old, parent_id, column, now).await?,
+            ),
+            None => (
+                insert_column(&mut conn, site_id, parent_id, column, now).await?,
+                true,
+            ),
         };
         let route = paths::column_page_path(&column.path, 0);
-        insert_route(&mut conn, site_id, &route, crate::routes::RouteRow::column(id), now).await?;
+        insert_route(
+            &mut conn,
+            site_id,
+            &route,
+            crate::routes::RouteRow::column(id),
+            now,
+        )
+        .await?;
 
         if changed {
             let mut event_tags = tags(None, [id], [site_id]);
             event_tags.insert(format!("nav:{site_id}"));
-            let event = NewEvent { kind: "column.changed", tags: event_tags, item_id: None, site_id: Some(site_id) };
+            let event = NewEvent {
+                kind: "column.changed",
+                tags: event_tags,
+                item_id: None,
+                site_id: Some(site_id),
+            };
             insert_events(&mut conn, now, &[event]).await?;
         }
-        drop(conn);
         tx.commit().await?;
         Ok(id)
     }
@@ -113,7 +145,9 @@ impl Db {
     /// Returns the columns of a site, ordered by position and then path.
     pub async fn columns(&self, site_id: SiteId) -> Result<Vec<Column>> {
         let mut handle = self.reader().await?;
-        let sql = format!("SELECT {COLUMN_COLUMNS} FROM columns WHERE site_id = $1 ORDER BY position, path");
+        let sql = format!(
+            "SELECT {COLUMN_COLUMNS} FROM columns WHERE site_id = $1 ORDER BY position, path"
+        );
         let rows = handle.conn().fetch_all(&sql, args![site_id]).await?;
         rows.iter().map(column_from_row).collect()
     }
@@ -133,7 +167,12 @@ impl Db {
     }
 }
 
-async fn require_parent(conn: &mut Conn<'_>, site_id: SiteId, parent_path: &str, column: &NewColumn) -> Result<ColumnId> {
+async fn require_parent(
+    conn: &mut Conn<'_>,
+    site_id: SiteId,
+    parent_path: &str,
+    column: &NewColumn,
+) -> Result<ColumnId> {
     let parent = find_column(conn, site_id, parent_path).await?;
     parent.map(|parent| parent.id).ok_or_else(|| {
         DbError::NotFound(format!(
@@ -143,7 +182,13 @@ async fn require_parent(conn: &mut Conn<'_>, site_id: SiteId, parent_path: &str,
     })
 }
 
-async fn insert_column(conn: &mut Conn<'_>, site_id: SiteId, parent_id: Option<ColumnId>, column: &NewColumn, now: i64) -> Result<ColumnId> {
+async fn insert_column(
+    conn: &mut Conn<'_>,
+    site_id: SiteId,
+    parent_id: Option<ColumnId>,
+    column: &NewColumn,
+    now: i64,
+) -> Result<ColumnId> {
     let row = conn
         .fetch_one(
             "INSERT INTO columns (site_id, parent_id, path, name, column_type, description, keywords, \
@@ -160,7 +205,13 @@ async fn insert_column(conn: &mut Conn<'_>, site_id: SiteId, parent_id: Option<C
 }
 
 /// Updates a column when a field differs. Returns whether it did.
-async fn update_column(conn: &mut Conn<'_>, old: &Column, parent_id: Option<ColumnId>, column: &NewColumn, now: i64) -> Result<bool> {
+async fn update_column(
+    conn: &mut Conn<'_>,
+    old: &Column,
+    parent_id: Option<ColumnId>,
+    column: &NewColumn,
+    now: i64,
+) -> Result<bool> {
     let same = old.parent_id == parent_id
         && old.name == column.name
         && old.column_type == column.column_type
@@ -177,9 +228,16 @@ async fn update_column(conn: &mut Conn<'_>, old: &Column, parent_id: Option<Colu
          keywords = $5, position = $6, review_levels = $7, accepts_shared = $8, updated_at = $9 \
          WHERE id = $10",
         args![
-            parent_id, &column.name, column.column_type.code(), &column.description,
-            &column.keywords, i64::from(column.position), i64::from(column.review_levels),
-            column.accepts_shared, now, old.id
+            parent_id,
+            &column.name,
+            column.column_type.code(),
+            &column.description,
+            &column.keywords,
+            i64::from(column.position),
+            i64::from(column.review_levels),
+            column.accepts_shared,
+            now,
+            old.id
         ],
     )
     .await?;

@@ -8,7 +8,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use jiyue_core::Clock;
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use crate::blobs::BlobStore;
 use crate::error::{DbError, Result};
@@ -21,7 +23,7 @@ const SQLITE_READERS: u32 = 4;
 /// Connections of a PostgreSQL pool per node.
 const PG_CONNECTIONS: u32 = 16;
 
-/// Which database a `Db` talks to.
+/// The database engine behind a `Db`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -145,6 +147,12 @@ fn backend_of(pool: &Pool) -> Backend {
 }
 
 async fn open_sqlite(url: &str) -> Result<Pool> {
+    // The reader and writer pools must open the same database, which an in-memory one is not.
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return Err(DbError::Invalid(format!(
+            "in-memory SQLite database \"{url}\" is not supported; use a file such as sqlite://jiyue-data/jiyue.db"
+        )));
+    }
     let invalid = |error: sqlx::Error| {
         DbError::Invalid(format!(
             "invalid SQLite URL \"{url}\": {error}; use sqlite://PATH, such as sqlite://jiyue-data/jiyue.db"

@@ -221,7 +221,10 @@ pub struct ItemSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum RouteTarget {
     Item(ItemId),
-    Column { column_id: ColumnId, page: u32 },
+    Column {
+        column_id: ColumnId,
+        page: u32,
+    },
     File(FileId),
     /// A permanent redirect to a URL, absolute or a path on the same host.
     Redirect(String),

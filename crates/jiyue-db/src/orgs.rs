@@ -26,9 +26,7 @@ fn org_from_row(row: &Row) -> Result<Org> {
 
 /// Parses a credit code into its normalized form, or fails naming the field.
 pub(crate) fn parse_credit_code(code: &str, field: &str) -> Result<CreditCode> {
-    CreditCode::parse(code).map_err(|error| {
-        DbError::Invalid(format!("{field}: {error}"))
-    })
+    CreditCode::parse(code).map_err(|error| DbError::Invalid(format!("{field}: {error}")))
 }
 
 /// Finds an organization by credit code.
@@ -39,7 +37,11 @@ pub(crate) async fn find_org(conn: &mut Conn<'_>, credit_code: &str) -> Result<O
 }
 
 /// Finds an organization by credit code, or fails with `NotFound` naming the field.
-pub(crate) async fn require_org(conn: &mut Conn<'_>, credit_code: &str, field: &str) -> Result<Org> {
+pub(crate) async fn require_org(
+    conn: &mut Conn<'_>,
+    credit_code: &str,
+    field: &str,
+) -> Result<Org> {
     let code = parse_credit_code(credit_code, field)?;
     find_org(conn, code.as_str()).await?.ok_or_else(|| {
         DbError::NotFound(format!(
@@ -75,7 +77,9 @@ impl Db {
         let mut conn = tx.conn();
 
         let parent = match &org.parent_credit_code {
-            Some(parent_code) => Some(require_org(&mut conn, parent_code, "parent_credit_code").await?),
+            Some(parent_code) => {
+                Some(require_org(&mut conn, parent_code, "parent_credit_code").await?)
+            }
             None => None,
         };
         let existing = find_org(&mut conn, code.as_str()).await?;
@@ -95,7 +99,6 @@ impl Db {
                 id
             }
         };
-        drop(conn);
         tx.commit().await?;
         Ok(id)
     }
@@ -155,13 +158,23 @@ async fn insert_org(
             "INSERT INTO organizations \
              (parent_id, path, credit_code, name, name_en, division_code, created_at, updated_at) \
              VALUES ($1, '', $2, $3, $4, $5, $6, $6) RETURNING id",
-            args![parent.map(|p| p.id), code, &org.name, &org.name_en, &org.division_code, now],
+            args![
+                parent.map(|p| p.id),
+                code,
+                &org.name,
+                &org.name_en,
+                &org.division_code,
+                now
+            ],
         )
         .await?;
     let id = row.int("id")?;
     let path = format!("{}{id}/", parent.map_or("/", |p| p.path.as_str()));
-    conn.execute("UPDATE organizations SET path = $1 WHERE id = $2", args![path, id])
-        .await?;
+    conn.execute(
+        "UPDATE organizations SET path = $1 WHERE id = $2",
+        args![path, id],
+    )
+    .await?;
     Ok(id)
 }
 
@@ -185,14 +198,25 @@ async fn update_org(
     conn.execute(
         "UPDATE organizations SET parent_id = $1, name = $2, name_en = $3, division_code = $4, \
          updated_at = $5 WHERE id = $6",
-        args![parent_id, &org.name, &org.name_en, &org.division_code, now, existing.id],
+        args![
+            parent_id,
+            &org.name,
+            &org.name_en,
+            &org.division_code,
+            now,
+            existing.id
+        ],
     )
     .await?;
     if existing.parent_id == parent_id {
         return Ok(true);
     }
 
-    let new_path = format!("{}{}/", parent.map_or("/", |p| p.path.as_str()), existing.id);
+    let new_path = format!(
+        "{}{}/",
+        parent.map_or("/", |p| p.path.as_str()),
+        existing.id
+    );
     if new_path.starts_with(&existing.path) {
         return Err(DbError::Invalid(format!(
             "organization \"{}\" cannot be placed under its own descendant \"{}\"; choose a parent outside its subtree",
@@ -220,7 +244,10 @@ async fn org_changed_event(conn: &mut Conn<'_>, org_id: OrgId, now: i64) -> Resu
     let rows = conn
         .fetch_all("SELECT id FROM sites WHERE org_id = $1", args![org_id])
         .await?;
-    let sites = rows.iter().map(|row| row.int("id")).collect::<Result<Vec<_>>>()?;
+    let sites = rows
+        .iter()
+        .map(|row| row.int("id"))
+        .collect::<Result<Vec<_>>>()?;
     let mut event_tags = tags(None, [], sites);
     event_tags.insert(format!("org:{org_id}"));
     let event = NewEvent {

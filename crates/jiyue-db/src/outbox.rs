@@ -85,7 +85,10 @@ impl Db {
         let mut handle = self.reader().await?;
         let row = handle
             .conn()
-            .fetch_one("SELECT COALESCE(MAX(position), 0) AS head FROM outbox", args![])
+            .fetch_one(
+                "SELECT COALESCE(MAX(position), 0) AS head FROM outbox",
+                args![],
+            )
             .await?;
         row.int("head")
     }

@@ -24,22 +24,42 @@ pub(crate) struct RouteRow {
 
 impl RouteRow {
     fn empty(kind: &'static str) -> Self {
-        RouteRow { kind, item_id: None, column_id: None, page: None, file_id: None, location: None, notice: None }
+        RouteRow {
+            kind,
+            item_id: None,
+            column_id: None,
+            page: None,
+            file_id: None,
+            location: None,
+            notice: None,
+        }
     }
 
-    /// The route of a column's first page.
+    /// Builds the route of a column's first page.
     pub(crate) fn column(column_id: ColumnId) -> Self {
-        RouteRow { column_id: Some(column_id), page: Some(0), ..Self::empty("column") }
+        RouteRow {
+            column_id: Some(column_id),
+            page: Some(0),
+            ..Self::empty("column")
+        }
     }
 
-    /// The route of an item placed in a column.
+    /// Builds the route of an item placed in a column.
     pub(crate) fn item(item_id: ItemId, column_id: ColumnId) -> Self {
-        RouteRow { item_id: Some(item_id), column_id: Some(column_id), ..Self::empty("item") }
+        RouteRow {
+            item_id: Some(item_id),
+            column_id: Some(column_id),
+            ..Self::empty("item")
+        }
     }
 
-    /// A permanent redirect to `location`, kept with the item it leads to.
+    /// Builds a permanent redirect to `location`, kept with the item it leads to.
     pub(crate) fn redirect(item_id: Option<ItemId>, location: String) -> Self {
-        RouteRow { item_id, location: Some(location), ..Self::empty("redirect") }
+        RouteRow {
+            item_id,
+            location: Some(location),
+            ..Self::empty("redirect")
+        }
     }
 
     /// Returns true when two rows lead to the same place.
@@ -57,7 +77,11 @@ fn route_row(row: &Row) -> Result<RouteRow> {
     let kind = ["item", "column", "file", "redirect", "gone"]
         .into_iter()
         .find(|known| *known == kind)
-        .ok_or_else(|| DbError::Invalid(format!("stored route kind \"{kind}\" is unknown; repair the row")))?;
+        .ok_or_else(|| {
+            DbError::Invalid(format!(
+                "stored route kind \"{kind}\" is unknown; repair the row"
+            ))
+        })?;
     Ok(RouteRow {
         kind,
         item_id: row.opt_int("item_id")?,
@@ -71,7 +95,10 @@ fn route_row(row: &Row) -> Result<RouteRow> {
 
 fn target(row: &RouteRow) -> Result<RouteTarget> {
     let missing = |field: &str| {
-        DbError::Invalid(format!("stored {} route has no {field}; repair the row", row.kind))
+        DbError::Invalid(format!(
+            "stored {} route has no {field}; repair the row",
+            row.kind
+        ))
     };
     Ok(match row.kind {
         "item" => RouteTarget::Item(row.item_id.ok_or_else(|| missing("item_id"))?),
@@ -80,15 +107,22 @@ fn target(row: &RouteRow) -> Result<RouteTarget> {
             page: u32::try_from(row.page.unwrap_or(0)).unwrap_or(0),
         },
         "file" => RouteTarget::File(row.file_id.ok_or_else(|| missing("file_id"))?),
-        "redirect" => RouteTarget::Redirect(row.location.clone().ok_or_else(|| missing("location"))?),
+        "redirect" => {
+            RouteTarget::Redirect(row.location.clone().ok_or_else(|| missing("location"))?)
+        }
         _ => RouteTarget::Gone(row.notice.clone().unwrap_or_default()),
     })
 }
 
-const ROUTE_COLUMNS: &str = "r.id, r.path, r.kind, r.item_id, r.column_id, r.page, r.file_id, r.location, r.notice";
+const ROUTE_COLUMNS: &str =
+    "r.id, r.path, r.kind, r.item_id, r.column_id, r.page, r.file_id, r.location, r.notice";
 
 /// Returns the stored route at a path, without the column-page fallback.
-pub(crate) async fn find_route(conn: &mut Conn<'_>, site_id: SiteId, path: &str) -> Result<Option<RouteRow>> {
+pub(crate) async fn find_route(
+    conn: &mut Conn<'_>,
+    site_id: SiteId,
+    path: &str,
+) -> Result<Option<RouteRow>> {
     let sql = format!("SELECT {ROUTE_COLUMNS} FROM routes r WHERE r.site_id = $1 AND r.path = $2");
     let row = conn.fetch_optional(&sql, args![site_id, path]).await?;
     row.as_ref().map(route_row).transpose()
@@ -96,7 +130,13 @@ pub(crate) async fn find_route(conn: &mut Conn<'_>, site_id: SiteId, path: &str)
 
 /// Inserts a route. Returns true when it was new and false when the same route was already
 /// there; a path that already leads somewhere else is a `Conflict`.
-pub(crate) async fn insert_route(conn: &mut Conn<'_>, site_id: SiteId, path: &str, route: RouteRow, now: i64) -> Result<bool> {
+pub(crate) async fn insert_route(
+    conn: &mut Conn<'_>,
+    site_id: SiteId,
+    path: &str,
+    route: RouteRow,
+    now: i64,
+) -> Result<bool> {
     if let Some(existing) = find_route(conn, site_id, path).await? {
         if existing.same_target(&route) {
             return Ok(false);
@@ -128,7 +168,11 @@ impl Db {
         let mut conn = handle.conn();
         if let Some(row) = find_route(&mut conn, site_id, path).await? {
             let target = target(&row)?;
-            return Ok(Some(Route { site_id, path: path.to_string(), target }));
+            return Ok(Some(Route {
+                site_id,
+                path: path.to_string(),
+                target,
+            }));
         }
 
         let Some((column_path, page)) = paths::parse_column_page(path) else {
@@ -144,12 +188,21 @@ impl Db {
         let RouteTarget::Column { column_id, .. } = target(&row)? else {
             return Ok(None);
         };
-        Ok(Some(Route { site_id, path: path.to_string(), target: RouteTarget::Column { column_id, page } }))
+        Ok(Some(Route {
+            site_id,
+            path: path.to_string(),
+            target: RouteTarget::Column { column_id, page },
+        }))
     }
 
     /// Returns up to `limit` routes of a site with an id above `after_id`, for sitemaps: column
     /// pages, and pages of published items whose placement the site accepted.
-    pub async fn site_routes(&self, site_id: SiteId, after_id: i64, limit: i64) -> Result<Vec<SiteRoute>> {
+    pub async fn site_routes(
+        &self,
+        site_id: SiteId,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<SiteRoute>> {
         let sql = format!(
             "SELECT {ROUTE_COLUMNS}, COALESCE(i.updated_at, c.updated_at) AS lastmod FROM routes r \
              LEFT JOIN items i ON r.kind = 'item' AND i.id = r.item_id \
@@ -160,7 +213,10 @@ impl Db {
              ORDER BY r.id LIMIT $3"
         );
         let mut handle = self.reader().await?;
-        let rows = handle.conn().fetch_all(&sql, args![site_id, after_id, limit]).await?;
+        let rows = handle
+            .conn()
+            .fetch_all(&sql, args![site_id, after_id, limit])
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(SiteRoute {

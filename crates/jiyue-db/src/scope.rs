@@ -21,7 +21,10 @@ impl std::fmt::Display for Scope {
 /// Returns the stored path of an organization, such as `/1/4/`.
 pub(crate) async fn org_path(conn: &mut Conn<'_>, org_id: OrgId) -> Result<Option<String>> {
     let row = conn
-        .fetch_optional("SELECT path FROM organizations WHERE id = $1", args![org_id])
+        .fetch_optional(
+            "SELECT path FROM organizations WHERE id = $1",
+            args![org_id],
+        )
         .await?;
     row.map(|row| row.text("path")).transpose()
 }

@@ -28,7 +28,11 @@ fn parse_domain(text: &str, site: &str) -> Result<Domain> {
 fn validate_site(site: &NewSite) -> Result<(SiteCode, Domains)> {
     let code = SiteCode::parse(&site.code)
         .map_err(|error| DbError::Invalid(format!("site code: {error}")))?;
-    for (field, value) in [("name", &site.name), ("lang", &site.lang), ("theme", &site.theme)] {
+    for (field, value) in [
+        ("name", &site.name),
+        ("lang", &site.lang),
+        ("theme", &site.theme),
+    ] {
         if value.trim().is_empty() {
             return Err(DbError::Invalid(format!(
                 "site \"{code}\": field \"{field}\" is empty; give a value"
@@ -62,7 +66,7 @@ fn parse_settings(text: &str, code: &str) -> Result<SiteSettings> {
     })
 }
 
-/// A site row before its domains and language versions are attached.
+/// Reads a site row, leaving domains and language versions to be attached.
 fn site_from_row(row: &Row) -> Result<Site> {
     let code = row.text("code")?;
     Ok(Site {
@@ -121,7 +125,9 @@ impl Db {
         let existing = load_sites(&mut conn, "WHERE code = $1", args![code.as_str()]).await?;
         let existing = existing.into_iter().next();
         match &existing {
-            Some(old) if old.org_id == org.id => check_site(&mut conn, scope, old.id, "update site").await?,
+            Some(old) if old.org_id == org.id => {
+                check_site(&mut conn, scope, old.id, "update site").await?
+            }
             Some(old) => {
                 check_site(&mut conn, scope, old.id, "update site").await?;
                 check_org(&mut conn, scope, org.id, "move a site to this organization").await?;
@@ -135,20 +141,35 @@ impl Db {
         };
 
         let (id, mut changed) = match &existing {
-            Some(old) => (old.id, update_site(&mut conn, old, org.id, site, now).await?),
-            None => (insert_site(&mut conn, code.as_str(), org.id, site, now).await?, true),
+            Some(old) => (
+                old.id,
+                update_site(&mut conn, old, org.id, site, now).await?,
+            ),
+            None => (
+                insert_site(&mut conn, code.as_str(), org.id, site, now).await?,
+                true,
+            ),
         };
         changed |= replace_domains(&mut conn, id, existing.as_ref(), &domains).await?;
+        let mut touched = vec![id];
         if let Some(other) = other_language {
-            changed |= link_language_versions(&mut conn, id, other).await?;
+            if link_language_versions(&mut conn, id, other).await? {
+                // The other site's pages link back to this one, so they change too.
+                touched.push(other);
+                changed = true;
+            }
         }
         if changed {
-            let mut event_tags = tags(None, [], [id]);
-            event_tags.insert(format!("nav:{id}"));
-            let event = NewEvent { kind: "site.changed", tags: event_tags, item_id: None, site_id: Some(id) };
+            let mut event_tags = tags(None, [], touched.iter().copied());
+            event_tags.extend(touched.iter().map(|site| format!("nav:{site}")));
+            let event = NewEvent {
+                kind: "site.changed",
+                tags: event_tags,
+                item_id: None,
+                site_id: Some(id),
+            };
             insert_events(&mut conn, now, &[event]).await?;
         }
-        drop(conn);
         tx.commit().await?;
         Ok(id)
     }
@@ -175,7 +196,11 @@ impl Db {
 }
 
 /// Loads sites matching a filter on the `sites` table, with domains and language versions.
-async fn load_sites(conn: &mut Conn<'_>, filter: &str, filter_args: Vec<crate::sql::Arg>) -> Result<Vec<Site>> {
+async fn load_sites(
+    conn: &mut Conn<'_>,
+    filter: &str,
+    filter_args: Vec<crate::sql::Arg>,
+) -> Result<Vec<Site>> {
     let sql = format!("SELECT {SITE_COLUMNS} FROM sites {filter} ORDER BY code");
     let rows = conn.fetch_all(&sql, filter_args.clone()).await?;
     let mut sites: Vec<Site> = rows.iter().map(site_from_row).collect::<Result<_>>()?;
@@ -189,7 +214,9 @@ async fn load_sites(conn: &mut Conn<'_>, filter: &str, filter_args: Vec<crate::s
          WHERE site_id IN (SELECT id FROM sites {filter}) ORDER BY host"
     );
     for row in conn.fetch_all(&sql, filter_args.clone()).await? {
-        let Some(&index) = by_id.get(&row.int("site_id")?) else { continue };
+        let Some(&index) = by_id.get(&row.int("site_id")?) else {
+            continue;
+        };
         let host = row.text("host")?;
         if row.flag("is_primary")? {
             sites[index].primary_domain = host;
@@ -204,7 +231,9 @@ async fn load_sites(conn: &mut Conn<'_>, filter: &str, filter_args: Vec<crate::s
     );
     for row in conn.fetch_all(&sql, filter_args).await? {
         if let Some(&index) = by_id.get(&row.int("site_id")?) {
-            sites[index].language_versions.push(row.int("other_site_id")?);
+            sites[index]
+                .language_versions
+                .push(row.int("other_site_id")?);
         }
     }
     Ok(sites)
@@ -243,14 +272,27 @@ async fn require_other_language(conn: &mut Conn<'_>, code: &str, other: &str) ->
     })
 }
 
-async fn insert_site(conn: &mut Conn<'_>, code: &str, org_id: OrgId, site: &NewSite, now: i64) -> Result<SiteId> {
+async fn insert_site(
+    conn: &mut Conn<'_>,
+    code: &str,
+    org_id: OrgId,
+    site: &NewSite,
+    now: i64,
+) -> Result<SiteId> {
     let row = conn
         .fetch_one(
             "INSERT INTO sites (org_id, code, name, lang, description, keywords, theme, settings, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
             args![
-                org_id, code, &site.name, &site.lang, &site.description, &site.keywords,
-                &site.theme, settings_json(&site.settings), now
+                org_id,
+                code,
+                &site.name,
+                &site.lang,
+                &site.description,
+                &site.keywords,
+                &site.theme,
+                settings_json(&site.settings),
+                now
             ],
         )
         .await?;
@@ -258,7 +300,13 @@ async fn insert_site(conn: &mut Conn<'_>, code: &str, org_id: OrgId, site: &NewS
 }
 
 /// Updates the site row when a field differs. Returns whether it did.
-async fn update_site(conn: &mut Conn<'_>, old: &Site, org_id: OrgId, site: &NewSite, now: i64) -> Result<bool> {
+async fn update_site(
+    conn: &mut Conn<'_>,
+    old: &Site,
+    org_id: OrgId,
+    site: &NewSite,
+    now: i64,
+) -> Result<bool> {
     let same = old.org_id == org_id
         && old.name == site.name
         && old.lang == site.lang
@@ -273,8 +321,15 @@ async fn update_site(conn: &mut Conn<'_>, old: &Site, org_id: OrgId, site: &NewS
         "UPDATE sites SET org_id = $1, name = $2, lang = $3, description = $4, keywords = $5, \
          theme = $6, settings = $7, updated_at = $8 WHERE id = $9",
         args![
-            org_id, &site.name, &site.lang, &site.description, &site.keywords, &site.theme,
-            settings_json(&site.settings), now, old.id
+            org_id,
+            &site.name,
+            &site.lang,
+            &site.description,
+            &site.keywords,
+            &site.theme,
+            settings_json(&site.settings),
+            now,
+            old.id
         ],
     )
     .await?;
@@ -282,7 +337,12 @@ async fn update_site(conn: &mut Conn<'_>, old: &Site, org_id: OrgId, site: &NewS
 }
 
 /// Replaces the domain rows of a site when they differ. Returns whether they did.
-async fn replace_domains(conn: &mut Conn<'_>, site_id: SiteId, old: Option<&Site>, domains: &Domains) -> Result<bool> {
+async fn replace_domains(
+    conn: &mut Conn<'_>,
+    site_id: SiteId,
+    old: Option<&Site>,
+    domains: &Domains,
+) -> Result<bool> {
     let new_aliases: BTreeSet<&str> = domains.aliases.iter().map(Domain::as_str).collect();
     if let Some(old) = old {
         let old_aliases: BTreeSet<&str> = old.aliases.iter().map(String::as_str).collect();
@@ -290,7 +350,8 @@ async fn replace_domains(conn: &mut Conn<'_>, site_id: SiteId, old: Option<&Site
             return Ok(false);
         }
     }
-    conn.execute("DELETE FROM domains WHERE site_id = $1", args![site_id]).await?;
+    conn.execute("DELETE FROM domains WHERE site_id = $1", args![site_id])
+        .await?;
     let primary = std::iter::once((domains.primary.as_str(), true));
     for (host, is_primary) in primary.chain(new_aliases.iter().map(|host| (*host, false))) {
         conn.execute(
@@ -303,7 +364,11 @@ async fn replace_domains(conn: &mut Conn<'_>, site_id: SiteId, old: Option<&Site
 }
 
 /// Links two sites as language versions of each other, both ways. Returns whether a link was new.
-async fn link_language_versions(conn: &mut Conn<'_>, site_id: SiteId, other: SiteId) -> Result<bool> {
+async fn link_language_versions(
+    conn: &mut Conn<'_>,
+    site_id: SiteId,
+    other: SiteId,
+) -> Result<bool> {
     let mut added = 0;
     for (a, b) in [(site_id, other), (other, site_id)] {
         added += conn

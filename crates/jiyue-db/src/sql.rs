@@ -163,7 +163,10 @@ pub(crate) enum Conn<'c> {
     Pg(&'c mut PgConnection),
 }
 
-fn sqlite_query(sql: &str, args: Vec<Arg>) -> sqlx::query::Query<'_, Sqlite, sqlx::sqlite::SqliteArguments<'_>> {
+fn sqlite_query(
+    sql: &str,
+    args: Vec<Arg>,
+) -> sqlx::query::Query<'_, Sqlite, sqlx::sqlite::SqliteArguments<'_>> {
     let mut query = sqlx::query(sql);
     for arg in args {
         query = match arg {
@@ -175,7 +178,10 @@ fn sqlite_query(sql: &str, args: Vec<Arg>) -> sqlx::query::Query<'_, Sqlite, sql
     query
 }
 
-fn pg_query(sql: &str, args: Vec<Arg>) -> sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments> {
+fn pg_query(
+    sql: &str,
+    args: Vec<Arg>,
+) -> sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments> {
     let mut query = sqlx::query(sql);
     for arg in args {
         query = match arg {
@@ -196,8 +202,14 @@ impl Conn<'_> {
     /// Runs a statement and returns the number of rows it changed.
     pub(crate) async fn execute(&mut self, sql: &str, args: Vec<Arg>) -> Result<u64> {
         Ok(match self {
-            Conn::Sqlite(conn) => sqlite_query(sql, args).execute(&mut **conn).await?.rows_affected(),
-            Conn::Pg(conn) => pg_query(sql, args).execute(&mut **conn).await?.rows_affected(),
+            Conn::Sqlite(conn) => sqlite_query(sql, args)
+                .execute(&mut **conn)
+                .await?
+                .rows_affected(),
+            Conn::Pg(conn) => pg_query(sql, args)
+                .execute(&mut **conn)
+                .await?
+                .rows_affected(),
         })
     }
 
@@ -220,7 +232,11 @@ impl Conn<'_> {
     }
 
     /// Runs a query and returns its first row, if any.
-    pub(crate) async fn fetch_optional(&mut self, sql: &str, args: Vec<Arg>) -> Result<Option<Row>> {
+    pub(crate) async fn fetch_optional(
+        &mut self,
+        sql: &str,
+        args: Vec<Arg>,
+    ) -> Result<Option<Row>> {
         Ok(match self {
             Conn::Sqlite(conn) => sqlite_query(sql, args)
                 .fetch_optional(&mut **conn)
@@ -236,7 +252,9 @@ impl Conn<'_> {
     /// Runs a query that must return a row.
     pub(crate) async fn fetch_one(&mut self, sql: &str, args: Vec<Arg>) -> Result<Row> {
         Ok(match self {
-            Conn::Sqlite(conn) => Row::Sqlite(sqlite_query(sql, args).fetch_one(&mut **conn).await?),
+            Conn::Sqlite(conn) => {
+                Row::Sqlite(sqlite_query(sql, args).fetch_one(&mut **conn).await?)
+            }
             Conn::Pg(conn) => Row::Pg(pg_query(sql, args).fetch_one(&mut **conn).await?),
         })
     }

@@ -3,7 +3,7 @@
 //! `fresh_db()` opens a migrated SQLite database in a temporary folder. `fresh_dbs()` adds a
 //! PostgreSQL database when `JIYUE_TEST_DATABASE_URL` is set: each one lives in a new schema
 //! `t_<random>` of that database, chosen through the `search_path` connection option, and the
-//! schema is dropped when the `TestDb` is dropped.
+//! schema is dropped, with its connections ended, when the `TestDb` is dropped.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -47,9 +47,22 @@ impl Drop for TestDb {
         };
         // Drop cannot await, so a short-lived thread with its own runtime drops the schema.
         let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
             runtime.block_on(async {
                 let mut conn = PgConnection::connect(&url).await.ok()?;
+                // The runtime of the test may be blocked on this thread, so its pool cannot
+                // roll back open transactions, whose locks would block the drop: end them.
+                sqlx::query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                     WHERE application_name = $1 AND pid <> pg_backend_pid()",
+                )
+                .bind(&schema)
+                .execute(&mut conn)
+                .await
+                .ok()?;
                 let sql = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
                 sqlx::query(&sql).execute(&mut conn).await.ok()?;
                 conn.close().await.ok()
@@ -61,9 +74,11 @@ impl Drop for TestDb {
     }
 }
 
-/// The instant test clocks start at: 2024-03-01 10:00 China Standard Time.
+/// Returns the instant test clocks start at: 2024-03-01 10:00 China Standard Time.
 pub fn test_start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2024, 3, 1, 2, 0, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(2024, 3, 1, 2, 0, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 fn random_suffix() -> String {
@@ -75,14 +90,26 @@ fn random_suffix() -> String {
 }
 
 fn temp_dir() -> Result<tempfile::TempDir> {
-    tempfile::tempdir().map_err(|source| DbError::Io { path: std::env::temp_dir().display().to_string(), source })
+    tempfile::tempdir().map_err(|source| DbError::Io {
+        path: std::env::temp_dir().display().to_string(),
+        source,
+    })
 }
 
-async fn finish(url: &str, dir: tempfile::TempDir, schema: Option<(String, String)>) -> Result<TestDb> {
+async fn finish(
+    url: &str,
+    dir: tempfile::TempDir,
+    schema: Option<(String, String)>,
+) -> Result<TestDb> {
     let clock = Arc::new(FixedClock::new(test_start()));
     let blobs = BlobStore::open(dir.path().join("blobs"))?;
     let db = Db::open(url, clock.clone()).await?.with_blob_store(blobs);
-    Ok(TestDb { db, clock, dir, schema })
+    Ok(TestDb {
+        db,
+        clock,
+        dir,
+        schema,
+    })
 }
 
 /// Opens a migrated SQLite database in a new temporary folder.
@@ -96,11 +123,15 @@ pub async fn fresh_db() -> Result<TestDb> {
 pub async fn fresh_postgres(url: &str) -> Result<TestDb> {
     let schema = format!("t_{}", random_suffix());
     let mut conn = PgConnection::connect(url).await?;
-    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut conn).await?;
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&mut conn)
+        .await?;
     conn.close().await?;
 
     let separator = if url.contains('?') { '&' } else { '?' };
-    let scoped = format!("{url}{separator}options=-csearch_path%3D{schema}");
+    // The application name marks the connections of this schema for the cleanup in `drop`.
+    let scoped =
+        format!("{url}{separator}options=-csearch_path%3D{schema}&application_name={schema}");
     finish(&scoped, temp_dir()?, Some((url.to_string(), schema))).await
 }
 
@@ -114,10 +145,21 @@ pub async fn fresh_dbs() -> Result<Vec<TestDb>> {
     Ok(dbs)
 }
 
-/// Opens a fresh PostgreSQL database when `JIYUE_TEST_DATABASE_URL` is set.
+/// The environment variable that, set to `1`, turns a missing PostgreSQL URL into a test
+/// failure instead of a skip; CI sets it so the PostgreSQL suite cannot be skipped silently.
+pub const REQUIRE_POSTGRES_VAR: &str = "JIYUE_REQUIRE_POSTGRES";
+
+/// Opens a fresh PostgreSQL database when `JIYUE_TEST_DATABASE_URL` is set. Returns an error
+/// when it is not set but `JIYUE_REQUIRE_POSTGRES=1` is.
 pub async fn fresh_postgres_from_env() -> Result<Option<TestDb>> {
     match std::env::var(DATABASE_URL_VAR) {
         Ok(url) if !url.trim().is_empty() => Ok(Some(fresh_postgres(url.trim()).await?)),
+        _ if std::env::var(REQUIRE_POSTGRES_VAR).as_deref() == Ok("1") => {
+            Err(DbError::Invalid(format!(
+                "{REQUIRE_POSTGRES_VAR}=1 but {DATABASE_URL_VAR} is not set: \
+                 set it to a PostgreSQL database the tests may create schemas in"
+            )))
+        }
         _ => Ok(None),
     }
 }

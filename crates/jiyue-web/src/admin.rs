@@ -49,9 +49,10 @@ async fn metrics(State(app): State<Arc<App>>) -> impl IntoResponse {
     let _ = writeln!(out, "# TYPE jiyue_page_cache_misses_total counter");
     let _ = writeln!(out, "jiyue_page_cache_misses_total {}", counters.misses);
     let _ = writeln!(out, "# TYPE jiyue_outbox_applied_position gauge");
-    let _ = writeln!(out, "jiyue_outbox_applied_position {}", counters.outbox_position);
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+    let _ = writeln!(
         out,
-    )
+        "jiyue_outbox_applied_position {}",
+        counters.outbox_position
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
 }

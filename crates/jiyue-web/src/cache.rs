@@ -135,7 +135,11 @@ impl CachedPage {
         if text.trim() == "*" {
             return true;
         }
-        let variants = [Some(&self.identity), self.gzip.as_ref(), self.brotli.as_ref()];
+        let variants = [
+            Some(&self.identity),
+            self.gzip.as_ref(),
+            self.brotli.as_ref(),
+        ];
         text.split(',').map(str::trim).any(|candidate| {
             let candidate = candidate.strip_prefix("W/").unwrap_or(candidate);
             variants
@@ -151,7 +155,11 @@ impl CachedPage {
             .iter()
             .map(|(name, value)| name.as_str().len() + value.len())
             .sum();
-        let variants = [Some(&self.identity), self.gzip.as_ref(), self.brotli.as_ref()];
+        let variants = [
+            Some(&self.identity),
+            self.gzip.as_ref(),
+            self.brotli.as_ref(),
+        ];
         let bodies: usize = variants.iter().flatten().map(|v| v.body.len() + 80).sum();
         headers + bodies + self.tags.iter().map(|t| t.len() + 24).sum::<usize>() + 256
     }
@@ -228,7 +236,12 @@ impl PageCache {
 
     /// Looks up a page.
     pub fn get(&self, site: SiteKey, path: &str) -> Option<Arc<CachedPage>> {
-        self.inner.read().pages.get(&site)?.get(path).map(|entry| entry.page.clone())
+        self.inner
+            .read()
+            .pages
+            .get(&site)?
+            .get(path)
+            .map(|entry| entry.page.clone())
     }
 
     /// Returns the epoch to pass to `insert` for a render that starts now.
@@ -348,8 +361,18 @@ mod tests {
     #[test]
     fn invalidation_drops_only_tagged_pages() {
         let cache = PageCache::new(10_000_000);
-        cache.insert(1, "/a.html", page("a", &["item:1", "site:1"]), cache.epoch());
-        cache.insert(1, "/b.html", page("b", &["item:2", "site:1"]), cache.epoch());
+        cache.insert(
+            1,
+            "/a.html",
+            page("a", &["item:1", "site:1"]),
+            cache.epoch(),
+        );
+        cache.insert(
+            1,
+            "/b.html",
+            page("b", &["item:2", "site:1"]),
+            cache.epoch(),
+        );
         cache.insert(2, "/a.html", page("c", &["item:1"]), cache.epoch());
         assert_eq!(cache.invalidate(&["item:2".to_string()]), 1);
         assert!(cache.get(1, "/a.html").is_some());
@@ -386,7 +409,10 @@ mod tests {
         let header = HeaderValue::from_static("gzip, deflate, br;q=0");
         assert_eq!(
             Accepted::parse(Some(&header)),
-            Accepted { gzip: true, brotli: false }
+            Accepted {
+                gzip: true,
+                brotli: false
+            }
         );
         assert_eq!(Accepted::parse(None), Accepted::default());
     }

@@ -15,7 +15,10 @@ const CROSS_ORIGIN_OPENER_POLICY: HeaderName =
 /// script addresses from the site settings; only their origins are allowed, and only when they
 /// are https URLs.
 pub fn content_security_policy(script_urls: &[&str]) -> String {
-    let mut origins: Vec<String> = script_urls.iter().filter_map(|url| origin_of(url)).collect();
+    let mut origins: Vec<String> = script_urls
+        .iter()
+        .filter_map(|url| origin_of(url))
+        .collect();
     origins.sort();
     origins.dedup();
     let extra = if origins.is_empty() {

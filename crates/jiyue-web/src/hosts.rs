@@ -45,8 +45,12 @@ impl HostTable {
 
         for site in sites {
             let canonical = public(&site.primary_domain);
-            table.base_urls.insert(site.id, base_url(&canonical, config));
-            table.hosts.insert(canonical.clone(), HostTarget::Site(site.id));
+            table
+                .base_urls
+                .insert(site.id, base_url(&canonical, config));
+            table
+                .hosts
+                .insert(canonical.clone(), HostTarget::Site(site.id));
             table
                 .hosts
                 .insert(site.primary_domain.clone(), HostTarget::Site(site.id));
@@ -161,14 +165,20 @@ mod tests {
     #[test]
     fn demo_mode_answers_on_localhost_names() {
         let table = HostTable::build(&[site(1, "www.jl.gov.cn", &["jl.gov.cn"])], &config(true));
-        assert_eq!(table.lookup("www.jl.localhost:8080"), Some(&HostTarget::Site(1)));
+        assert_eq!(
+            table.lookup("www.jl.localhost:8080"),
+            Some(&HostTarget::Site(1))
+        );
         assert_eq!(table.lookup("WWW.JL.GOV.CN"), Some(&HostTarget::Site(1)));
         assert_eq!(
             table.lookup("jl.localhost"),
             Some(&HostTarget::Redirect("www.jl.localhost".into()))
         );
         assert_eq!(table.lookup("localhost:8080"), Some(&HostTarget::Directory));
-        assert_eq!(table.lookup("sites.jl.localhost"), Some(&HostTarget::Directory));
+        assert_eq!(
+            table.lookup("sites.jl.localhost"),
+            Some(&HostTarget::Directory)
+        );
         assert_eq!(table.base_url(1), Some("http://www.jl.localhost:8080"));
         assert_eq!(table.lookup("evil.example"), None);
     }
@@ -178,6 +188,9 @@ mod tests {
         let table = HostTable::build(&[site(1, "www.jl.gov.cn", &[])], &config(false));
         assert_eq!(table.lookup("www.jl.localhost"), None);
         assert_eq!(table.lookup("localhost"), None);
-        assert_eq!(table.lookup("sites.jl.gov.cn"), Some(&HostTarget::Directory));
+        assert_eq!(
+            table.lookup("sites.jl.gov.cn"),
+            Some(&HostTarget::Directory)
+        );
     }
 }

@@ -40,9 +40,13 @@ pub async fn search_doc(
     site_codes.dedup();
     let published = item.meta.published_at.unwrap_or(item.first_published_at);
     let mut body = jiyue_render::html_to_text(&item.body_html);
-    for extra in [&item.meta.summary, &item.meta.document_number, &item.meta.issuing_org]
-        .into_iter()
-        .flatten()
+    for extra in [
+        &item.meta.summary,
+        &item.meta.document_number,
+        &item.meta.issuing_org,
+    ]
+    .into_iter()
+    .flatten()
     {
         body.push('\n');
         body.push_str(extra);

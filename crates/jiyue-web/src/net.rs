@@ -116,8 +116,14 @@ mod tests {
     fn forwarded_for_believed_only_from_trusted_peer() {
         let trusted = vec!["127.0.0.1".parse().unwrap()];
         let xff = Some("203.0.113.9, 198.51.100.4");
-        assert_eq!(client_addr(ip("127.0.0.1"), xff, &trusted), ip("198.51.100.4"));
+        assert_eq!(
+            client_addr(ip("127.0.0.1"), xff, &trusted),
+            ip("198.51.100.4")
+        );
         assert_eq!(client_addr(ip("192.0.2.1"), xff, &trusted), ip("192.0.2.1"));
-        assert_eq!(client_addr(ip("127.0.0.1"), Some("junk"), &trusted), ip("127.0.0.1"));
+        assert_eq!(
+            client_addr(ip("127.0.0.1"), Some("junk"), &trusted),
+            ip("127.0.0.1")
+        );
     }
 }

@@ -94,7 +94,8 @@ pub fn page(
         _ => "public, max-age=60",
     };
     headers.push((CACHE_CONTROL, HeaderValue::from_static(cache_control)));
-    let compressible = !matches!(kind, Body::Asset(t) if t.starts_with("image/") && !t.contains("svg"));
+    let compressible =
+        !matches!(kind, Body::Asset(t) if t.starts_with("image/") && !t.contains("svg"));
     CachedPage::build(status, headers, body.into(), compressible, tags)
 }
 
@@ -154,11 +155,23 @@ fn static_file(name: &str) -> Rendered {
     let csp = crate::headers::content_security_policy(&[]);
     match jiyue_render::static_asset(name) {
         Some((bytes, content_type)) => Rendered {
-            page: page(&csp, StatusCode::OK, Body::Asset(content_type), bytes, vec!["theme".into()]),
+            page: page(
+                &csp,
+                StatusCode::OK,
+                Body::Asset(content_type),
+                bytes,
+                vec!["theme".into()],
+            ),
             cacheable: true,
         },
         None => Rendered {
-            page: page(&csp, StatusCode::NOT_FOUND, Body::Text, "static file not found\n", Vec::new()),
+            page: page(
+                &csp,
+                StatusCode::NOT_FOUND,
+                Body::Text,
+                "static file not found\n",
+                Vec::new(),
+            ),
             cacheable: false,
         },
     }
@@ -188,7 +201,10 @@ async fn site_page(
     if path == "/sitemap.xml" || (path.starts_with("/sitemap-") && path.ends_with(".xml")) {
         return feeds::sitemap(app, &ctx, path).await;
     }
-    if let Some(column_path) = path.strip_prefix('/').and_then(|p| p.strip_suffix("/atom.xml")) {
+    if let Some(column_path) = path
+        .strip_prefix('/')
+        .and_then(|p| p.strip_suffix("/atom.xml"))
+    {
         if let Some(column) = ctx.column_by_path(column_path) {
             return feeds::atom(app, &ctx, column).await;
         }
@@ -196,7 +212,9 @@ async fn site_page(
 
     if let Some(route) = app.db.route(site_id, path).await? {
         return match route.target {
-            RouteTarget::Item(item_id) => item::item_page(app, directory, &ctx, item_id, path).await,
+            RouteTarget::Item(item_id) => {
+                item::item_page(app, directory, &ctx, item_id, path).await
+            }
             RouteTarget::Column { column_id, page } => match ctx.column(column_id) {
                 Some(column) => listing::column(app, directory, &ctx, column, page).await,
                 None => not_found(app, directory, &ctx, path),
@@ -222,7 +240,13 @@ async fn site_page(
 
 fn redirect(ctx: &SiteContext<'_>, location: &str, tag: String) -> Rendered {
     let csp = site_csp(ctx);
-    let mut page = page(&csp, StatusCode::MOVED_PERMANENTLY, Body::Text, "moved permanently\n", vec![tag]);
+    let mut page = page(
+        &csp,
+        StatusCode::MOVED_PERMANENTLY,
+        Body::Text,
+        "moved permanently\n",
+        vec![tag],
+    );
     if let Ok(value) = HeaderValue::from_str(location) {
         page.headers.push((LOCATION, value));
     }
@@ -247,7 +271,13 @@ pub fn not_found(
     };
     let html = app.renderer.not_found(&model)?;
     Ok(Rendered {
-        page: page(&site_csp(ctx), StatusCode::NOT_FOUND, Body::Html, html, Vec::new()),
+        page: page(
+            &site_csp(ctx),
+            StatusCode::NOT_FOUND,
+            Body::Html,
+            html,
+            Vec::new(),
+        ),
         cacheable: false,
     })
 }
@@ -279,7 +309,13 @@ pub fn unknown_host(app: &App, host: &str, path: &str) -> Result<CachedPage, Pag
     };
     let html = app.renderer.not_found(&model)?;
     let csp = crate::headers::content_security_policy(&[]);
-    Ok(page(&csp, StatusCode::NOT_FOUND, Body::Html, html, Vec::new()))
+    Ok(page(
+        &csp,
+        StatusCode::NOT_FOUND,
+        Body::Html,
+        html,
+        Vec::new(),
+    ))
 }
 
 async fn directory_page(
@@ -331,7 +367,13 @@ async fn directory_page(
     };
     let html = app.renderer.directory(&model)?;
     Ok(Rendered {
-        page: page(&csp, StatusCode::OK, Body::Html, html, vec!["directory".into()]),
+        page: page(
+            &csp,
+            StatusCode::OK,
+            Body::Html,
+            html,
+            vec!["directory".into()],
+        ),
         cacheable: true,
     })
 }

@@ -140,7 +140,11 @@ fn finish<B>(
 }
 
 /// Sends a cached page: 304 when `If-None-Match` names it, else the best encoding.
-pub fn respond<B>(page: &CachedPage, request: &Request<B>, head_only: bool) -> Response<Full<Bytes>> {
+pub fn respond<B>(
+    page: &CachedPage,
+    request: &Request<B>,
+    head_only: bool,
+) -> Response<Full<Bytes>> {
     let accepted = Accepted::parse(request.headers().get(http::header::ACCEPT_ENCODING));
     let (variant, encoding) = page.variant(accepted);
     let not_modified = page.status == StatusCode::OK
@@ -184,10 +188,15 @@ pub fn plain_error(status: StatusCode, message: &str) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(format!("{message}\n"))));
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    for (name, value) in crate::headers::security_headers(&crate::headers::content_security_policy(&[]), false) {
+    for (name, value) in
+        crate::headers::security_headers(&crate::headers::content_security_policy(&[]), false)
+    {
         headers.insert(name, value);
     }
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }

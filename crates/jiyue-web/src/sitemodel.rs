@@ -88,13 +88,13 @@ impl<'a> SiteContext<'a> {
             description: site.description.clone().unwrap_or_default(),
             keywords: split_keywords(site.keywords.as_deref()),
             footer: FooterView {
-                sponsor: settings.sponsor.clone().unwrap_or_else(|| site.name.clone()),
+                sponsor: settings
+                    .sponsor
+                    .clone()
+                    .unwrap_or_else(|| site.name.clone()),
                 operator: settings.operator.clone().unwrap_or_default(),
                 icp_filing: settings.icp_filing.clone().unwrap_or_default(),
-                public_security_filing: settings
-                    .public_security_filing
-                    .clone()
-                    .unwrap_or_default(),
+                public_security_filing: settings.public_security_filing.clone().unwrap_or_default(),
                 contact_phone: settings.contact_phone.clone(),
                 contact_email: settings.contact_email.clone(),
                 address: settings.address.clone(),

@@ -119,7 +119,10 @@ async fn serve(args: ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
     } else {
         println!("Jiyue is serving on http://{public}/");
     }
-    println!("  health and metrics: http://{}/healthz", running.admin_addr);
+    println!(
+        "  health and metrics: http://{}/healthz",
+        running.admin_addr
+    );
     tokio::signal::ctrl_c()
         .await
         .context("waiting for Ctrl-C failed")?;

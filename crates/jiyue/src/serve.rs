@@ -18,7 +18,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::settings::{read_config, resolve_data, redact_url, ServeArgs};
+use crate::settings::{read_config, redact_url, resolve_data, ServeArgs};
 
 /// Sample items per column that `serve --demo` generates.
 const DEMO_ITEMS_PER_COLUMN: usize = 3;
@@ -44,7 +44,11 @@ impl Running {
 }
 
 /// Opens the database, with the blob store in the data folder.
-pub async fn open_db(database_url: &str, data_dir: &Path, clock: Arc<dyn Clock>) -> anyhow::Result<Db> {
+pub async fn open_db(
+    database_url: &str,
+    data_dir: &Path,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Db> {
     let db = Db::open(database_url, clock)
         .await
         .with_context(|| format!("cannot open database {}", redact_url(database_url)))?;
@@ -75,9 +79,9 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
         tracing::info!(%report, "demo province ready");
     }
 
-    let public = TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}; choose another address with --listen"))?;
+    let public = TcpListener::bind(listen).await.with_context(|| {
+        format!("cannot listen on {listen}; choose another address with --listen")
+    })?;
     let admin = TcpListener::bind(admin_listen).await.with_context(|| {
         format!("cannot listen on {admin_listen}; choose another address with --admin-listen")
     })?;
@@ -137,7 +141,12 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
 
     let (shutdown, receiver) = watch::channel(false);
     let tasks = vec![
-        tokio::spawn(run_public(app.clone(), public, ListenerLimits::default(), receiver.clone())),
+        tokio::spawn(run_public(
+            app.clone(),
+            public,
+            ListenerLimits::default(),
+            receiver.clone(),
+        )),
         tokio::spawn(run_admin(app.clone(), admin, receiver.clone())),
         tokio::spawn(jiyue_web::sync::run(app.clone(), receiver)),
     ];

@@ -104,7 +104,11 @@ pub fn resolve_data(args: &DataArgs, file: &ConfigFile) -> anyhow::Result<DataSe
         .unwrap_or_else(|| PathBuf::from("jiyue-data"));
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create data folder {}", data_dir.display()))?;
-    let database_url = match args.database_url.clone().or_else(|| file.database_url.clone()) {
+    let database_url = match args
+        .database_url
+        .clone()
+        .or_else(|| file.database_url.clone())
+    {
         Some(url) => url,
         None => format!("sqlite://{}", data_dir.join("jiyue.db").display()),
     };

@@ -56,7 +56,10 @@ async fn fresh_schema(url: &str) -> (String, (String, String)) {
     use sqlx::Connection;
     let schema = format!("t_import_{}", run_tag());
     let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut conn).await.unwrap();
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
     conn.close().await.unwrap();
     let separator = if url.contains('?') { '&' } else { '?' };
     let scoped = format!("{url}{separator}options=-csearch_path%3D{schema}");
@@ -66,7 +69,10 @@ async fn fresh_schema(url: &str) -> (String, (String, String)) {
 async fn drop_schema((url, schema): &(String, String)) {
     use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&mut conn).await.unwrap();
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
     conn.close().await.unwrap();
 }
 

@@ -1,4 +1,4 @@
-//! What a saved item links to: placements in columns, one route per placement, the
+//! The links of a saved item: placements in columns, one route per placement, the
 //! translation link and redirects from legacy URLs.
 //!
 //! Saving never removes a placement or a route: a published URL keeps working, and dropping
@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use jiyue_core::{paths, Domain};
 
-use super::save::Resolved;
+use super::resolve::Resolved;
 use crate::error::{DbError, Result};
 use crate::model::{Column, ItemId, ItemInput, SiteId};
 use crate::routes::{insert_route, RouteRow};
@@ -40,7 +40,7 @@ pub(super) async fn write_links(conn: &mut Conn<'_>, links: &LinkInput<'_>) -> R
     Ok(changed)
 }
 
-/// A placement is accepted when it is the home placement, when the receiving column accepts
+/// Returns the status of a placement: accepted when it is the home placement, when the receiving column accepts
 /// shared items, when it stays on the home site, or when the platform writes it.
 fn placement_status(links: &LinkInput<'_>, column: &Column) -> &'static str {
     let home = &links.resolved.home;
@@ -79,7 +79,11 @@ async fn write_placements(conn: &mut Conn<'_>, links: &LinkInput<'_>) -> Result<
         };
         // An accepted placement stays accepted.
         let old_status = existing.text("status")?;
-        let status = if old_status == "accepted" { "accepted" } else { status };
+        let status = if old_status == "accepted" {
+            "accepted"
+        } else {
+            status
+        };
         if existing.flag("is_home")? != is_home || old_status != status {
             conn.execute(
                 "UPDATE placements SET is_home = $1, status = $2 WHERE id = $3",
@@ -99,7 +103,11 @@ async fn write_placements(conn: &mut Conn<'_>, links: &LinkInput<'_>) -> Result<
 }
 
 /// Gives every placement without a route one at `paths::item_path`; existing routes stay.
-async fn write_item_routes(conn: &mut Conn<'_>, links: &LinkInput<'_>, first_published_at: DateTime<Utc>) -> Result<bool> {
+async fn write_item_routes(
+    conn: &mut Conn<'_>,
+    links: &LinkInput<'_>,
+    first_published_at: DateTime<Utc>,
+) -> Result<bool> {
     let placements = conn
         .fetch_all(
             "SELECT p.site_id, p.column_id, c.path FROM placements p \
@@ -125,7 +133,10 @@ async fn link_translation(conn: &mut Conn<'_>, links: &LinkInput<'_>) -> Result<
         return Ok(false);
     };
     let row = conn
-        .fetch_optional("SELECT id FROM items WHERE external_id = $1", args![original])
+        .fetch_optional(
+            "SELECT id FROM items WHERE external_id = $1",
+            args![original],
+        )
         .await?;
     let Some(row) = row else {
         return Err(DbError::Invalid(format!(
@@ -150,7 +161,10 @@ async fn link_translation(conn: &mut Conn<'_>, links: &LinkInput<'_>) -> Result<
 
 /// Splits an absolute `http` or `https` URL into its host and its path with query string.
 fn split_legacy_url(url: &str) -> Option<(&str, String)> {
-    let lower = url.get(..8).map(str::to_ascii_lowercase).unwrap_or_default();
+    let lower = url
+        .get(..8)
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
     let rest = if lower.starts_with("http://") {
         &url[7..]
     } else if lower.starts_with("https://") {
@@ -163,17 +177,23 @@ fn split_legacy_url(url: &str) -> Option<(&str, String)> {
     if authority.contains('@') {
         return None;
     }
-    let host = authority.rsplit_once(':').map_or(authority, |(host, _port)| host);
+    let host = authority
+        .rsplit_once(':')
+        .map_or(authority, |(host, _port)| host);
     let tail = tail.split('#').next().unwrap_or_default();
-    let path = if tail.starts_with('/') { tail.to_string() } else { format!("/{tail}") };
+    let path = if tail.starts_with('/') {
+        tail.to_string()
+    } else {
+        format!("/{tail}")
+    };
     Some((host, path))
 }
 
 /// Adds a 301 route for each legacy URL on the site that owns the URL's host. The redirect
 /// leads to the item's route on that site, or to its home route on the home site's primary
 /// domain.
-// NOTE: legacy paths are stored as written in the import, percent-encoding and query string
-// included; the web layer must look up the raw request path the same way.
+// NOTE: legacy paths are stored as written in the import, with percent-encoding and query
+// string. The web layer must therefore look up the raw request path in the same form.
 async fn write_legacy_routes(conn: &mut Conn<'_>, links: &LinkInput<'_>) -> Result<bool> {
     let mut changed = false;
     for url in &links.input.legacy_urls {
@@ -191,7 +211,11 @@ async fn write_legacy_routes(conn: &mut Conn<'_>, links: &LinkInput<'_>) -> Resu
     Ok(changed)
 }
 
-async fn redirect_location(conn: &mut Conn<'_>, links: &LinkInput<'_>, site_id: SiteId) -> Result<String> {
+async fn redirect_location(
+    conn: &mut Conn<'_>,
+    links: &LinkInput<'_>,
+    site_id: SiteId,
+) -> Result<String> {
     let home = &links.resolved.home;
     let row = conn
         .fetch_optional(
@@ -212,7 +236,10 @@ async fn redirect_location(conn: &mut Conn<'_>, links: &LinkInput<'_>, site_id: 
         .await?
         .text("path")?;
     let host = primary_domain(conn, home.site_id).await?.ok_or_else(|| {
-        DbError::NotFound(format!("site {} has no primary domain; save the site with one", home.site_id))
+        DbError::NotFound(format!(
+            "site {} has no primary domain; save the site with one",
+            home.site_id
+        ))
     })?;
     Ok(format!("https://{host}{home_path}"))
 }
@@ -224,10 +251,19 @@ mod tests {
     #[test]
     fn legacy_url_split() {
         let cases = [
-            ("http://www.jl.gov.cn/xxgk/art.html", Some(("www.jl.gov.cn", "/xxgk/art.html"))),
-            ("HTTPS://old.jl.gov.cn:8080/a?id=5#top", Some(("old.jl.gov.cn", "/a?id=5"))),
+            (
+                "http://www.jl.gov.cn/xxgk/art.html",
+                Some(("www.jl.gov.cn", "/xxgk/art.html")),
+            ),
+            (
+                "HTTPS://old.jl.gov.cn:8080/a?id=5#top",
+                Some(("old.jl.gov.cn", "/a?id=5")),
+            ),
             ("https://www.jl.gov.cn", Some(("www.jl.gov.cn", "/"))),
-            ("https://www.jl.gov.cn?id=1", Some(("www.jl.gov.cn", "/?id=1"))),
+            (
+                "https://www.jl.gov.cn?id=1",
+                Some(("www.jl.gov.cn", "/?id=1")),
+            ),
             ("ftp://www.jl.gov.cn/a", None),
             ("https://user@www.jl.gov.cn/a", None),
             ("/relative/path", None),

@@ -4,6 +4,7 @@
 
 mod links;
 mod read;
+mod resolve;
 mod save;
 
 use crate::error::{DbError, Result};
@@ -34,7 +35,10 @@ fn item_from_row(row: &Row) -> Result<ItemRecord> {
 }
 
 /// Finds an item by its external id.
-pub(crate) async fn find_item(conn: &mut Conn<'_>, external_id: &str) -> Result<Option<ItemRecord>> {
+pub(crate) async fn find_item(
+    conn: &mut Conn<'_>,
+    external_id: &str,
+) -> Result<Option<ItemRecord>> {
     let sql = format!("SELECT {ITEM_COLUMNS} FROM items i WHERE i.external_id = $1");
     let row = conn.fetch_optional(&sql, args![external_id]).await?;
     row.as_ref().map(item_from_row).transpose()
@@ -42,7 +46,11 @@ pub(crate) async fn find_item(conn: &mut Conn<'_>, external_id: &str) -> Result<
 
 /// Fails unless `scope` may change an existing item: an organization scope must reach its
 /// owner, a site scope the site of its home placement.
-pub(crate) async fn check_item_write(conn: &mut Conn<'_>, scope: &Scope, item_id: ItemId) -> Result<()> {
+pub(crate) async fn check_item_write(
+    conn: &mut Conn<'_>,
+    scope: &Scope,
+    item_id: ItemId,
+) -> Result<()> {
     let row = conn
         .fetch_optional(
             "SELECT i.org_id, (SELECT p.site_id FROM placements p WHERE p.item_id = i.id AND p.is_home = $2) AS home_site \
@@ -51,7 +59,9 @@ pub(crate) async fn check_item_write(conn: &mut Conn<'_>, scope: &Scope, item_id
         )
         .await?;
     let Some(row) = row else {
-        return Err(DbError::NotFound(format!("item {item_id} not found; check the id")));
+        return Err(DbError::NotFound(format!(
+            "item {item_id} not found; check the id"
+        )));
     };
     match scope {
         Scope::Platform => Ok(()),
@@ -67,9 +77,16 @@ pub(crate) async fn check_item_write(conn: &mut Conn<'_>, scope: &Scope, item_id
 
 /// Builds the outbox event of a changed item, tagged with the item and every column and site
 /// it is placed on or has a route on.
-pub(crate) async fn item_event(conn: &mut Conn<'_>, item_id: ItemId, kind: &'static str) -> Result<NewEvent> {
+pub(crate) async fn item_event(
+    conn: &mut Conn<'_>,
+    item_id: ItemId,
+    kind: &'static str,
+) -> Result<NewEvent> {
     let rows = conn
-        .fetch_all("SELECT column_id, site_id FROM placements WHERE item_id = $1", args![item_id])
+        .fetch_all(
+            "SELECT column_id, site_id FROM placements WHERE item_id = $1",
+            args![item_id],
+        )
         .await?;
     let mut columns = Vec::new();
     let mut sites = Vec::new();
@@ -78,10 +95,18 @@ pub(crate) async fn item_event(conn: &mut Conn<'_>, item_id: ItemId, kind: &'sta
         sites.push(row.int("site_id")?);
     }
     let routed = conn
-        .fetch_all("SELECT DISTINCT site_id FROM routes WHERE item_id = $1", args![item_id])
+        .fetch_all(
+            "SELECT DISTINCT site_id FROM routes WHERE item_id = $1",
+            args![item_id],
+        )
         .await?;
     for row in &routed {
         sites.push(row.int("site_id")?);
     }
-    Ok(NewEvent { kind, tags: tags(Some(item_id), columns, sites), item_id: Some(item_id), site_id: None })
+    Ok(NewEvent {
+        kind,
+        tags: tags(Some(item_id), columns, sites),
+        item_id: Some(item_id),
+        site_id: None,
+    })
 }

@@ -64,10 +64,15 @@ async fn load_published(conn: &mut Conn<'_>, row: &Row) -> Result<PublishedItem>
             args![id],
         )
         .await?;
-    let translations = translations.iter().map(|row| row.int("other")).collect::<Result<Vec<_>>>()?;
+    let translations = translations
+        .iter()
+        .map(|row| row.int("other"))
+        .collect::<Result<Vec<_>>>()?;
 
     let first_published_at = row.opt_time("first_published_at")?.ok_or_else(|| {
-        DbError::Invalid(format!("item {id} has a live revision but no first publication time; save it again"))
+        DbError::Invalid(format!(
+            "item {id} has a live revision but no first publication time; save it again"
+        ))
     })?;
     Ok(PublishedItem {
         id,
@@ -102,7 +107,11 @@ impl Db {
 
     /// Returns up to `limit` published items with an id above `after_id`, in id order, for
     /// rebuilding the search index.
-    pub async fn all_published_items(&self, after_id: ItemId, limit: i64) -> Result<Vec<PublishedItem>> {
+    pub async fn all_published_items(
+        &self,
+        after_id: ItemId,
+        limit: i64,
+    ) -> Result<Vec<PublishedItem>> {
         let mut handle = self.reader().await?;
         let mut conn = handle.conn();
         let sql = format!(
@@ -119,7 +128,13 @@ impl Db {
 
     /// Returns one page of a column's listing, newest first, and the total count. The path of
     /// each entry is the item's route on that site.
-    pub async fn column_items(&self, site_id: SiteId, column_id: ColumnId, offset: i64, limit: i64) -> Result<(Vec<ItemSummary>, i64)> {
+    pub async fn column_items(
+        &self,
+        site_id: SiteId,
+        column_id: ColumnId,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<ItemSummary>, i64)> {
         const FROM: &str = "FROM placements p JOIN items i ON i.id = p.item_id \
              JOIN revisions v ON v.id = i.live_revision_id \
              JOIN routes r ON r.site_id = p.site_id AND r.item_id = p.item_id \
@@ -131,10 +146,18 @@ impl Db {
             "SELECT i.id, i.published_at, i.sample, v.meta, r.path {FROM} \
              ORDER BY i.published_at DESC, i.id DESC LIMIT $3 OFFSET $4"
         );
-        let rows = conn.fetch_all(&sql, args![site_id, column_id, limit, offset]).await?;
-        let entries = rows.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
+        let rows = conn
+            .fetch_all(&sql, args![site_id, column_id, limit, offset])
+            .await?;
+        let entries = rows
+            .iter()
+            .map(summary_from_row)
+            .collect::<Result<Vec<_>>>()?;
         let total = conn
-            .fetch_one(&format!("SELECT COUNT(*) AS total {FROM}"), args![site_id, column_id])
+            .fetch_one(
+                &format!("SELECT COUNT(*) AS total {FROM}"),
+                args![site_id, column_id],
+            )
             .await?
             .int("total")?;
         Ok((entries, total))

@@ -4,27 +4,16 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use jiyue_core::clock::to_china;
-use jiyue_core::{CreditCode, IndexNumber, ItemMeta};
+use jiyue_core::{IndexNumber, ItemMeta};
 
 use super::links::{write_links, LinkInput};
+use super::resolve::{check_item_scope, resolve, validate_input, Resolved};
 use super::{find_item, item_event, ItemRecord};
-use crate::columns::find_column;
 use crate::db::Db;
 use crate::error::{DbError, Result};
-use crate::model::{Column, ColumnRef, ItemInput, Org, RevisionId, SavedItem, Scope};
-use crate::orgs::{parse_credit_code, require_org};
+use crate::model::{ItemInput, RevisionId, SavedItem, Scope};
 use crate::outbox::{insert_events, NewEvent};
-use crate::scope::{check_org, check_site};
-use crate::sites::find_site_id;
 use crate::sql::{args, micros, Conn};
-
-/// The rows an item input names, looked up.
-pub(super) struct Resolved {
-    pub org: Org,
-    pub credit_code: CreditCode,
-    pub home: Column,
-    pub extras: Vec<Column>,
-}
 
 /// The metadata to store and the first publication time after this save.
 struct Publication {
@@ -35,8 +24,12 @@ struct Publication {
 impl Db {
     /// Saves one item in one transaction; see `save_items` for what a save does.
     pub async fn save_item(&self, scope: &Scope, input: &ItemInput) -> Result<SavedItem> {
-        let mut saved = self.save_items_inner(scope, std::slice::from_ref(input), false).await?;
-        saved.pop().ok_or_else(|| DbError::Invalid("no item was saved".to_string()))
+        let mut saved = self
+            .save_items_inner(scope, std::slice::from_ref(input), false)
+            .await?;
+        saved
+            .pop()
+            .ok_or_else(|| DbError::Invalid("no item was saved".to_string()))
     }
 
     /// Saves many items in one transaction, so an import file is stored whole or not at all.
@@ -47,7 +40,12 @@ impl Db {
         self.save_items_inner(scope, inputs, true).await
     }
 
-    async fn save_items_inner(&self, scope: &Scope, inputs: &[ItemInput], name_item: bool) -> Result<Vec<SavedItem>> {
+    async fn save_items_inner(
+        &self,
+        scope: &Scope,
+        inputs: &[ItemInput],
+        name_item: bool,
+    ) -> Result<Vec<SavedItem>> {
         let now = self.now();
         let mut tx = self.begin().await?;
         let mut saved = Vec::with_capacity(inputs.len());
@@ -69,7 +67,12 @@ impl Db {
     }
 }
 
-async fn save_one(conn: &mut Conn<'_>, scope: &Scope, input: &ItemInput, now: DateTime<Utc>) -> Result<(SavedItem, Option<NewEvent>)> {
+async fn save_one(
+    conn: &mut Conn<'_>,
+    scope: &Scope,
+    input: &ItemInput,
+    now: DateTime<Utc>,
+) -> Result<(SavedItem, Option<NewEvent>)> {
     validate_input(input)?;
     let resolved = resolve(conn, input).await?;
     let existing = find_item(conn, &input.external_id).await?;
@@ -81,8 +84,25 @@ async fn save_one(conn: &mut Conn<'_>, scope: &Scope, input: &ItemInput, now: Da
         None => insert_item(conn, input, &resolved, micros(now)).await?,
     };
     let publication = plan_publication(conn, input, &resolved, &item, now).await?;
-    let (revision_id, new_revision) = write_revision(conn, &item, &publication.meta, &input.body_html, micros(now)).await?;
-    let row_changed = update_item(conn, &item, input, &resolved, &publication, revision_id, new_revision, micros(now)).await?;
+    let (revision_id, new_revision) = write_revision(
+        conn,
+        &item,
+        &publication.meta,
+        &input.body_html,
+        micros(now),
+    )
+    .await?;
+    let row_changed = update_item(
+        conn,
+        &item,
+        input,
+        &resolved,
+        &publication,
+        revision_id,
+        new_revision,
+        micros(now),
+    )
+    .await?;
 
     let links = LinkInput {
         item_id: item.id,
@@ -96,93 +116,31 @@ async fn save_one(conn: &mut Conn<'_>, scope: &Scope, input: &ItemInput, now: Da
     let links_changed = write_links(conn, &links).await?;
 
     let changed = created || new_revision || row_changed || links_changed;
-    let saved = SavedItem { item_id: item.id, revision_id, created, changed };
+    let saved = SavedItem {
+        item_id: item.id,
+        revision_id,
+        created,
+        changed,
+    };
     if !changed {
         return Ok((saved, None));
     }
     let published_now = input.publish && item.live_revision_id != Some(revision_id);
-    let kind = if published_now { "item.published" } else { "item.changed" };
+    let kind = if published_now {
+        "item.published"
+    } else {
+        "item.changed"
+    };
     let event = item_event(conn, item.id, kind).await?;
     Ok((saved, Some(event)))
 }
 
-fn validate_input(input: &ItemInput) -> Result<()> {
-    if input.external_id.trim().is_empty() {
-        return Err(DbError::Invalid(
-            "item has an empty external id; give every item a stable id".to_string(),
-        ));
-    }
-    let errors = input.meta.validate();
-    if errors.is_empty() {
-        return Ok(());
-    }
-    let list: Vec<String> = errors.iter().map(|error| format!("{}: {}", error.field, error.message)).collect();
-    Err(DbError::Invalid(format!(
-        "item \"{}\" has invalid metadata; fix each field: {}",
-        input.external_id,
-        list.join("; ")
-    )))
-}
-
-/// Looks up a column named by site code and column path.
-pub(super) async fn resolve_column(conn: &mut Conn<'_>, column: &ColumnRef, field: &str) -> Result<Column> {
-    let site_id = find_site_id(conn, &column.site_code).await?.ok_or_else(|| {
-        DbError::NotFound(format!(
-            "{field}: site \"{}\" not found; create the site first or correct the site code",
-            column.site_code
-        ))
-    })?;
-    find_column(conn, site_id, &column.column_path).await?.ok_or_else(|| {
-        DbError::NotFound(format!(
-            "{field}: column \"{}\" not found on site {}; create it first or correct the path",
-            column.column_path, column.site_code
-        ))
-    })
-}
-
-async fn resolve(conn: &mut Conn<'_>, input: &ItemInput) -> Result<Resolved> {
-    let credit_code = parse_credit_code(&input.org_credit_code, "org_credit_code")?;
-    let org = require_org(conn, credit_code.as_str(), "org_credit_code").await?;
-    let home = resolve_column(conn, &input.home, "home").await?;
-    let mut extras = Vec::with_capacity(input.extra_placements.len());
-    for extra in &input.extra_placements {
-        let column = resolve_column(conn, extra, "extra_placements").await?;
-        if column.id != home.id && !extras.iter().any(|c: &Column| c.id == column.id) {
-            extras.push(column);
-        }
-    }
-    Ok(Resolved { org, credit_code, home, extras })
-}
-
-/// An organization scope must reach the owner (old and new); a site scope must reach the
-/// site of the home column (old and new).
-async fn check_item_scope(conn: &mut Conn<'_>, scope: &Scope, resolved: &Resolved, existing: Option<&ItemRecord>) -> Result<()> {
-    match scope {
-        Scope::Platform => Ok(()),
-        Scope::Org(_) => {
-            check_org(conn, scope, resolved.org.id, "save items of this organization").await?;
-            match existing {
-                Some(item) if item.org_id != resolved.org.id => {
-                    check_org(conn, scope, item.org_id, "take over an item of this organization").await
-                }
-                _ => Ok(()),
-            }
-        }
-        Scope::Site(_) => {
-            check_site(conn, scope, resolved.home.site_id, "save items in its columns").await?;
-            let Some(item) = existing else { return Ok(()) };
-            let rows = conn
-                .fetch_all("SELECT site_id FROM placements WHERE item_id = $1 AND is_home = $2", args![item.id, true])
-                .await?;
-            for row in rows {
-                check_site(conn, scope, row.int("site_id")?, "change an item whose home is there").await?;
-            }
-            Ok(())
-        }
-    }
-}
-
-async fn insert_item(conn: &mut Conn<'_>, input: &ItemInput, resolved: &Resolved, now: i64) -> Result<ItemRecord> {
+async fn insert_item(
+    conn: &mut Conn<'_>,
+    input: &ItemInput,
+    resolved: &Resolved,
+    now: i64,
+) -> Result<ItemRecord> {
     // The item number equals the id, taken before the insert so both columns get it at once.
     let sql = if conn.is_pg() {
         "SELECT nextval(pg_get_serial_sequence('items', 'id')) AS id"
@@ -197,16 +155,28 @@ async fn insert_item(conn: &mut Conn<'_>, input: &ItemInput, resolved: &Resolved
     )
     .await?;
     find_item(conn, &input.external_id).await?.ok_or_else(|| {
-        DbError::NotFound(format!("item \"{}\" vanished right after its insert; retry the save", input.external_id))
+        DbError::NotFound(format!(
+            "item \"{}\" vanished right after its insert; retry the save",
+            input.external_id
+        ))
     })
 }
 
-async fn plan_publication(conn: &mut Conn<'_>, input: &ItemInput, resolved: &Resolved, item: &ItemRecord, now: DateTime<Utc>) -> Result<Publication> {
+async fn plan_publication(
+    conn: &mut Conn<'_>,
+    input: &ItemInput,
+    resolved: &Resolved,
+    item: &ItemRecord,
+    now: DateTime<Utc>,
+) -> Result<Publication> {
     let mut meta = input.meta.clone();
     if meta.index_number.is_none() {
         if let Some(stored) = &item.index_number {
             meta.index_number = Some(IndexNumber::parse(stored).map_err(|error| {
-                DbError::Invalid(format!("stored index number of item {}: {error}; save it with a valid one", item.id))
+                DbError::Invalid(format!(
+                    "stored index number of item {}: {error}; save it with a valid one",
+                    item.id
+                ))
             })?);
         }
     }
@@ -221,7 +191,10 @@ async fn plan_publication(conn: &mut Conn<'_>, input: &ItemInput, resolved: &Res
             meta.index_number = Some(IndexNumber::new(org_code, year, serial));
         }
     }
-    Ok(Publication { meta, first_published_at })
+    Ok(Publication {
+        meta,
+        first_published_at,
+    })
 }
 
 /// Counts the next index-number serial of an organization and year inside the transaction.
@@ -236,15 +209,26 @@ async fn next_serial(conn: &mut Conn<'_>, org_code: &str, year: i32) -> Result<u
         .await?;
     let serial = row.int("last_serial")?;
     u32::try_from(serial).map_err(|_| {
-        DbError::Invalid(format!("index serial {serial} of {org_code}/{year} is out of range; repair index_serials"))
+        DbError::Invalid(format!(
+            "index serial {serial} of {org_code}/{year} is out of range; repair index_serials"
+        ))
     })
 }
 
 /// Writes a new revision when the metadata or body differ from the newest one. Returns the
 /// revision to use and whether it is new.
-async fn write_revision(conn: &mut Conn<'_>, item: &ItemRecord, meta: &ItemMeta, body_html: &str, now: i64) -> Result<(RevisionId, bool)> {
+async fn write_revision(
+    conn: &mut Conn<'_>,
+    item: &ItemRecord,
+    meta: &ItemMeta,
+    body_html: &str,
+    now: i64,
+) -> Result<(RevisionId, bool)> {
     let meta_json = serde_json::to_string(meta).map_err(|error| {
-        DbError::Invalid(format!("metadata of item {} cannot be stored as JSON: {error}", item.id))
+        DbError::Invalid(format!(
+            "metadata of item {} cannot be stored as JSON: {error}",
+            item.id
+        ))
     })?;
     let latest = conn
         .fetch_optional(
@@ -282,8 +266,16 @@ async fn update_item(
     new_revision: bool,
     now: i64,
 ) -> Result<bool> {
-    let live = if input.publish { Some(revision_id) } else { item.live_revision_id };
-    let index_number = publication.meta.index_number.as_ref().map(|n| n.as_str().to_string());
+    let live = if input.publish {
+        Some(revision_id)
+    } else {
+        item.live_revision_id
+    };
+    let index_number = publication
+        .meta
+        .index_number
+        .as_ref()
+        .map(|n| n.as_str().to_string());
     let same = item.org_id == resolved.org.id
         && item.lang == input.meta.lang
         && item.sample == input.sample
@@ -297,17 +289,29 @@ async fn update_item(
         "UPDATE items SET org_id = $1, lang = $2, sample = $3, live_revision_id = $4, \
          index_number = $5, first_published_at = $6, updated_at = $7 WHERE id = $8",
         args![
-            resolved.org.id, &input.meta.lang, input.sample, live, index_number,
-            publication.first_published_at.map(micros), now, item.id
+            resolved.org.id,
+            &input.meta.lang,
+            input.sample,
+            live,
+            index_number,
+            publication.first_published_at.map(micros),
+            now,
+            item.id
         ],
     )
     .await?;
     if input.publish {
         // The listing order and date: the publication time in the metadata, or the first
         // publication when the metadata has none.
-        let published_at = publication.meta.published_at.or(publication.first_published_at);
-        conn.execute("UPDATE items SET published_at = $1 WHERE id = $2", args![published_at.map(micros), item.id])
-            .await?;
+        let published_at = publication
+            .meta
+            .published_at
+            .or(publication.first_published_at);
+        conn.execute(
+            "UPDATE items SET published_at = $1 WHERE id = $2",
+            args![published_at.map(micros), item.id],
+        )
+        .await?;
     }
     Ok(!same || new_revision)
 }

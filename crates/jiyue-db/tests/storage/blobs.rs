@@ -20,7 +20,9 @@ async fn blob_store_is_content_addressed() {
     assert_eq!(store.get(SM3_ABC).await.unwrap().unwrap(), b"abc");
     assert!(store.get(&"0".repeat(64)).await.unwrap().is_none());
     assert!(store.get("../../etc/passwd").await.unwrap().is_none());
-    let leftovers = std::fs::read_dir(dir.path().join("blobs").join("tmp")).unwrap().count();
+    let leftovers = std::fs::read_dir(dir.path().join("blobs").join("tmp"))
+        .unwrap()
+        .count();
     assert_eq!(leftovers, 0, "temporary files are renamed into place");
 }
 
@@ -28,9 +30,22 @@ async fn blob_store_is_content_addressed() {
 async fn files_are_counted_by_attachments() {
     for db in dbs().await {
         build_world(&db).await;
-        let item = db.save_item(&Scope::Platform, &news("n1", "带附件")).await.unwrap();
-        let id = db.put_file(b"%PDF-1.4 test", "application/pdf").await.unwrap();
-        assert_eq!(db.put_file(b"%PDF-1.4 test", "application/pdf").await.unwrap(), id, "{}", db.label());
+        let item = db
+            .save_item(&Scope::Platform, &news("n1", "带附件"))
+            .await
+            .unwrap();
+        let id = db
+            .put_file(b"%PDF-1.4 test", "application/pdf")
+            .await
+            .unwrap();
+        assert_eq!(
+            db.put_file(b"%PDF-1.4 test", "application/pdf")
+                .await
+                .unwrap(),
+            id,
+            "{}",
+            db.label()
+        );
 
         let file = db.file(id).await.unwrap().unwrap();
         assert_eq!(file.digest, sm3_hex(b"%PDF-1.4 test"));
@@ -39,17 +54,26 @@ async fn files_are_counted_by_attachments() {
         assert_eq!(file.refcount, 0);
         assert_eq!(db.file_bytes(id).await.unwrap().unwrap(), b"%PDF-1.4 test");
 
-        db.attach_file(&Scope::Platform, item.item_id, id, "附件1.pdf", 1).await.unwrap();
-        db.attach_file(&Scope::Platform, item.item_id, id, "附件一.pdf", 1).await.unwrap();
+        db.attach_file(&Scope::Platform, item.item_id, id, "附件1.pdf", 1)
+            .await
+            .unwrap();
+        db.attach_file(&Scope::Platform, item.item_id, id, "附件一.pdf", 1)
+            .await
+            .unwrap();
         assert_eq!(db.file(id).await.unwrap().unwrap().refcount, 1);
         let attachments = db.item_files(item.item_id).await.unwrap();
         assert_eq!(attachments.len(), 1);
         assert_eq!(attachments[0].name, "附件一.pdf");
 
-        let error = db.attach_file(&Scope::Site(999), item.item_id, id, "x.pdf", 2).await.unwrap_err();
+        let error = db
+            .attach_file(&Scope::Site(999), item.item_id, id, "x.pdf", 2)
+            .await
+            .unwrap_err();
         assert!(error.is_out_of_scope(), "{error}");
 
-        db.detach_file(&Scope::Platform, item.item_id, id).await.unwrap();
+        db.detach_file(&Scope::Platform, item.item_id, id)
+            .await
+            .unwrap();
         assert_eq!(db.file(id).await.unwrap().unwrap().refcount, 0);
         assert!(db.item_files(item.item_id).await.unwrap().is_empty());
         assert!(db.file(id + 1000).await.unwrap().is_none());

@@ -4,7 +4,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use jiyue_core::credit_code::{compute_check_char, compute_org_check_char};
 use jiyue_core::{ColumnType, ItemMeta};
 use jiyue_db::testing::{fresh_dbs, TestDb};
-use jiyue_db::{ColumnRef, Db, ItemInput, NewColumn, NewOrg, NewSite, OrgId, Scope, SiteId, SiteSettings};
+use jiyue_db::{
+    ColumnRef, Db, ItemInput, NewColumn, NewOrg, NewSite, OrgId, Scope, SiteId, SiteSettings,
+};
 
 /// Builds a valid credit code of an organ (authority 1, kind 1) from a division and 8 digits.
 pub fn credit_code(division: &str, first8: &str) -> String {
@@ -76,7 +78,12 @@ pub fn new_site(code: &str, org: &str, primary: &str, aliases: &[&str], lang: &s
     }
 }
 
-pub fn new_column(site: &str, path: &str, column_type: ColumnType, accepts_shared: bool) -> NewColumn {
+pub fn new_column(
+    site: &str,
+    path: &str,
+    column_type: ColumnType,
+    accepts_shared: bool,
+) -> NewColumn {
     NewColumn {
         site_code: site.to_string(),
         path: path.to_string(),
@@ -94,31 +101,77 @@ pub fn new_column(site: &str, path: &str, column_type: ColumnType, accepts_share
 pub async fn build_world(db: &Db) -> World {
     let platform = Scope::Platform;
     let province = db
-        .upsert_org(&platform, &new_org(&province_code(), "吉林省人民政府", None, "220000"))
+        .upsert_org(
+            &platform,
+            &new_org(&province_code(), "吉林省人民政府", None, "220000"),
+        )
         .await
         .unwrap();
     let department = db
-        .upsert_org(&platform, &new_org(&department_code(), "吉林省生态环境厅", Some(&province_code()), "220000"))
+        .upsert_org(
+            &platform,
+            &new_org(
+                &department_code(),
+                "吉林省生态环境厅",
+                Some(&province_code()),
+                "220000",
+            ),
+        )
         .await
         .unwrap();
     let city = db
-        .upsert_org(&platform, &new_org(&city_code(), "长春市人民政府", Some(&province_code()), "220100"))
+        .upsert_org(
+            &platform,
+            &new_org(
+                &city_code(),
+                "长春市人民政府",
+                Some(&province_code()),
+                "220100",
+            ),
+        )
         .await
         .unwrap();
 
     let portal = db
-        .upsert_site(&platform, &new_site(PORTAL, &province_code(), "www.jl.gov.cn", &["jl.gov.cn"], "zh-CN"))
+        .upsert_site(
+            &platform,
+            &new_site(
+                PORTAL,
+                &province_code(),
+                "www.jl.gov.cn",
+                &["jl.gov.cn"],
+                "zh-CN",
+            ),
+        )
         .await
         .unwrap();
     let mut english_site = new_site(ENGLISH, &province_code(), "english.jl.gov.cn", &[], "en");
     english_site.language_version_of = Some(PORTAL.to_string());
     let english = db.upsert_site(&platform, &english_site).await.unwrap();
     let department_site = db
-        .upsert_site(&platform, &new_site(DEPARTMENT_SITE, &department_code(), "sthjt.jl.gov.cn", &[], "zh-CN"))
+        .upsert_site(
+            &platform,
+            &new_site(
+                DEPARTMENT_SITE,
+                &department_code(),
+                "sthjt.jl.gov.cn",
+                &[],
+                "zh-CN",
+            ),
+        )
         .await
         .unwrap();
     let city_site = db
-        .upsert_site(&platform, &new_site(CITY_SITE, &city_code(), "www.changchun.gov.cn", &[], "zh-CN"))
+        .upsert_site(
+            &platform,
+            &new_site(
+                CITY_SITE,
+                &city_code(),
+                "www.changchun.gov.cn",
+                &[],
+                "zh-CN",
+            ),
+        )
         .await
         .unwrap();
 
@@ -133,7 +186,15 @@ pub async fn build_world(db: &Db) -> World {
     for column in &columns {
         db.upsert_column(&platform, column).await.unwrap();
     }
-    World { province, department, city, portal, english, department_site, city_site }
+    World {
+        province,
+        department,
+        city,
+        portal,
+        english,
+        department_site,
+        city_site,
+    }
 }
 
 /// 2024-03-01 09:30 China Standard Time.
@@ -142,10 +203,13 @@ pub fn march_first() -> DateTime<Utc> {
 }
 
 pub fn column_ref(site: &str, path: &str) -> ColumnRef {
-    ColumnRef { site_code: site.to_string(), column_path: path.to_string() }
+    ColumnRef {
+        site_code: site.to_string(),
+        column_path: path.to_string(),
+    }
 }
 
-/// A published Chinese news item of the province on the portal's `yw` column.
+/// Builds a published Chinese news item of the province on the portal's `yw` column.
 pub fn news(external_id: &str, title: &str) -> ItemInput {
     ItemInput {
         external_id: external_id.to_string(),
@@ -171,7 +235,9 @@ pub fn news(external_id: &str, title: &str) -> ItemInput {
 pub async fn count(db: &Db, table: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM {table}");
     match db.pool() {
-        jiyue_db::Pool::Sqlite { readers, .. } => sqlx::query_scalar(&sql).fetch_one(readers).await.unwrap(),
+        jiyue_db::Pool::Sqlite { readers, .. } => {
+            sqlx::query_scalar(&sql).fetch_one(readers).await.unwrap()
+        }
         jiyue_db::Pool::Postgres(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await.unwrap(),
     }
 }

@@ -10,8 +10,12 @@ use crate::fixtures::*;
 async fn item_round_trip() {
     for db in dbs().await {
         let world = build_world(&db).await;
-        let saved = db.save_item(&Scope::Platform, &news("news-1", "试点工作方案")).await.unwrap();
-        assert!(saved.created && saved.changed, "{}", db.label());
+        let saved = db
+            .save_item(&Scope::Platform, &news("news-1", "试点工作方案"))
+            .await
+            .unwrap();
+        assert!(saved.created, "{}", db.label());
+        assert!(saved.changed, "{}", db.label());
 
         let item = db.published_item(saved.item_id).await.unwrap().unwrap();
         assert_eq!(item.meta.title, "试点工作方案");
@@ -45,14 +49,24 @@ async fn save_twice_writes_nothing() {
         let input = news("news-1", "试点工作方案");
         let first = db.save_item(&Scope::Platform, &input).await.unwrap();
         let head = db.outbox_head().await.unwrap();
-        let counts = [count(&db, "items").await, count(&db, "revisions").await, count(&db, "placements").await, count(&db, "routes").await];
+        let counts = [
+            count(&db, "items").await,
+            count(&db, "revisions").await,
+            count(&db, "placements").await,
+            count(&db, "routes").await,
+        ];
 
         let second = db.save_item(&Scope::Platform, &input).await.unwrap();
         assert_eq!(second.item_id, first.item_id, "{}", db.label());
         assert_eq!(second.revision_id, first.revision_id);
         assert!(!second.created);
         assert!(!second.changed);
-        let after = [count(&db, "items").await, count(&db, "revisions").await, count(&db, "placements").await, count(&db, "routes").await];
+        let after = [
+            count(&db, "items").await,
+            count(&db, "revisions").await,
+            count(&db, "placements").await,
+            count(&db, "routes").await,
+        ];
         assert_eq!(after, counts, "{}", db.label());
         assert_eq!(db.outbox_head().await.unwrap(), head);
 
@@ -61,13 +75,17 @@ async fn save_twice_writes_nothing() {
         let mut changed = input.clone();
         changed.meta.title = "试点工作方案（修订）".to_string();
         let third = db.save_item(&Scope::Platform, &changed).await.unwrap();
-        assert!(third.changed && !third.created);
+        assert!(third.changed);
+        assert!(!third.created);
         assert_ne!(third.revision_id, first.revision_id);
         assert_eq!(count(&db, "revisions").await, counts[1] + 1);
         assert_eq!(count(&db, "routes").await, counts[3]);
         let item = db.published_item(first.item_id).await.unwrap().unwrap();
         assert_eq!(item.meta.title, "试点工作方案（修订）");
-        assert_eq!(item.updated_at, jiyue_db::testing::test_start() + Duration::hours(1));
+        assert_eq!(
+            item.updated_at,
+            jiyue_db::testing::test_start() + Duration::hours(1)
+        );
     }
 }
 
@@ -76,8 +94,14 @@ async fn index_numbers_count_per_org_and_year() {
     for db in dbs().await {
         build_world(&db).await;
         let org_code = &province_code()[8..17];
-        let first = db.save_item(&Scope::Platform, &news("a", "第一条")).await.unwrap();
-        let second = db.save_item(&Scope::Platform, &news("b", "第二条")).await.unwrap();
+        let first = db
+            .save_item(&Scope::Platform, &news("a", "第一条"))
+            .await
+            .unwrap();
+        let second = db
+            .save_item(&Scope::Platform, &news("b", "第二条"))
+            .await
+            .unwrap();
         let number = |serial: u32, year: i32| Some(IndexNumber::new(org_code, year, serial));
 
         let a = db.published_item(first.item_id).await.unwrap().unwrap();
@@ -90,7 +114,10 @@ async fn index_numbers_count_per_org_and_year() {
         imported.meta.index_number = Some(IndexNumber::parse("11220000X/2018-00042").unwrap());
         let c = db.save_item(&Scope::Platform, &imported).await.unwrap();
         let c = db.published_item(c.item_id).await.unwrap().unwrap();
-        assert_eq!(c.meta.index_number.as_ref().map(IndexNumber::as_str), Some("11220000X/2018-00042"));
+        assert_eq!(
+            c.meta.index_number.as_ref().map(IndexNumber::as_str),
+            Some("11220000X/2018-00042")
+        );
 
         // 2023-12-31 17:00 UTC is already 2024 in China Standard Time.
         let mut new_year = news("d", "第四条");
@@ -98,7 +125,11 @@ async fn index_numbers_count_per_org_and_year() {
         let d = db.save_item(&Scope::Platform, &new_year).await.unwrap();
         let d = db.published_item(d.item_id).await.unwrap().unwrap();
         assert_eq!(d.meta.index_number, number(3, 2024));
-        assert!(d.placements[0].path.contains("/202401/t20240101_"), "{}", d.placements[0].path);
+        assert!(
+            d.placements[0].path.contains("/202401/t20240101_"),
+            "{}",
+            d.placements[0].path
+        );
 
         let mut old = news("e", "第五条");
         old.meta.published_at = Some(Utc.with_ymd_and_hms(2023, 6, 1, 0, 0, 0).unwrap());
@@ -107,7 +138,10 @@ async fn index_numbers_count_per_org_and_year() {
         assert_eq!(e.meta.index_number, number(1, 2023));
 
         // Saving again keeps the assigned number and makes no new revision.
-        let again = db.save_item(&Scope::Platform, &news("a", "第一条")).await.unwrap();
+        let again = db
+            .save_item(&Scope::Platform, &news("a", "第一条"))
+            .await
+            .unwrap();
         assert!(!again.changed, "{}", db.label());
     }
 }
@@ -119,7 +153,11 @@ async fn draft_is_not_published() {
         let mut draft = news("draft", "草稿");
         draft.publish = false;
         let saved = db.save_item(&Scope::Platform, &draft).await.unwrap();
-        assert!(db.published_item(saved.item_id).await.unwrap().is_none(), "{}", db.label());
+        assert!(
+            db.published_item(saved.item_id).await.unwrap().is_none(),
+            "{}",
+            db.label()
+        );
         let record = db.item_by_external_id("draft").await.unwrap().unwrap();
         assert_eq!(record.live_revision_id, None);
         assert_eq!(record.latest_revision_id, Some(saved.revision_id));
@@ -148,12 +186,20 @@ async fn listings_newest_first() {
         notice.meta.published_at = Some(march_first() + Duration::days(10));
         db.save_item(&Scope::Platform, &notice).await.unwrap();
 
-        let yw = db.column_by_path(world.portal, "yw").await.unwrap().unwrap();
+        let yw = db
+            .column_by_path(world.portal, "yw")
+            .await
+            .unwrap()
+            .unwrap();
         let (page, total) = db.column_items(world.portal, yw.id, 1, 2).await.unwrap();
         assert_eq!(total, 5, "{}", db.label());
         let titles: Vec<&str> = page.iter().map(|entry| entry.title.as_str()).collect();
         assert_eq!(titles, vec!["第3天", "第2天"]);
-        assert!(page[0].path.starts_with("/yw/202403/t20240304_"), "{}", page[0].path);
+        assert!(
+            page[0].path.starts_with("/yw/202403/t20240304_"),
+            "{}",
+            page[0].path
+        );
         assert_eq!(page[0].summary.as_deref(), Some("summary of 第3天"));
         assert_eq!(page[0].published_at, march_first() + Duration::days(3));
 
@@ -174,15 +220,24 @@ async fn listings_newest_first() {
 async fn site_routes_for_sitemaps() {
     for db in dbs().await {
         let world = build_world(&db).await;
-        let saved = db.save_item(&Scope::Platform, &news("n1", "新闻")).await.unwrap();
+        let saved = db
+            .save_item(&Scope::Platform, &news("n1", "新闻"))
+            .await
+            .unwrap();
         let routes = db.site_routes(world.portal, 0, 100).await.unwrap();
         let targets: Vec<&RouteTarget> = routes.iter().map(|route| &route.target).collect();
         assert_eq!(routes.len(), 4, "{}: {targets:?}", db.label());
         assert!(targets.contains(&&RouteTarget::Item(saved.item_id)));
-        let item_route = routes.iter().find(|route| route.target == RouteTarget::Item(saved.item_id)).unwrap();
+        let item_route = routes
+            .iter()
+            .find(|route| route.target == RouteTarget::Item(saved.item_id))
+            .unwrap();
         assert_eq!(item_route.lastmod, jiyue_db::testing::test_start());
 
-        let after = db.site_routes(world.portal, routes[1].id, 100).await.unwrap();
+        let after = db
+            .site_routes(world.portal, routes[1].id, 100)
+            .await
+            .unwrap();
         assert_eq!(after.len(), 2);
         let limited = db.site_routes(world.portal, 0, 1).await.unwrap();
         assert_eq!(limited.len(), 1);

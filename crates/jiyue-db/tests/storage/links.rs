@@ -9,25 +9,49 @@ async fn extra_placements_and_acceptance() {
     for db in dbs().await {
         let world = build_world(&db).await;
         let mut input = news("shared", "共享新闻");
-        input.extra_placements = vec![column_ref(CITY_SITE, "yw"), column_ref(DEPARTMENT_SITE, "gzdt")];
+        input.extra_placements = vec![
+            column_ref(CITY_SITE, "yw"),
+            column_ref(DEPARTMENT_SITE, "gzdt"),
+        ];
 
         // Written in the province's scope, the department column (no shared items) must accept.
-        let saved = db.save_item(&Scope::Org(world.province), &input).await.unwrap();
+        let saved = db
+            .save_item(&Scope::Org(world.province), &input)
+            .await
+            .unwrap();
         let item = db.published_item(saved.item_id).await.unwrap().unwrap();
-        let sites: Vec<i64> = item.placements.iter().map(|placement| placement.site_id).collect();
+        let sites: Vec<i64> = item
+            .placements
+            .iter()
+            .map(|placement| placement.site_id)
+            .collect();
         assert_eq!(sites, vec![world.portal, world.city_site], "{}", db.label());
         let city_path = &item.placements[1].path;
-        assert!(city_path.starts_with("/yw/202403/t20240301_"), "{city_path}");
+        assert!(
+            city_path.starts_with("/yw/202403/t20240301_"),
+            "{city_path}"
+        );
         let city_route = db.route(world.city_site, city_path).await.unwrap().unwrap();
         assert_eq!(city_route.target, RouteTarget::Item(saved.item_id));
 
-        let gzdt = db.column_by_path(world.department_site, "gzdt").await.unwrap().unwrap();
-        let (entries, total) = db.column_items(world.department_site, gzdt.id, 0, 10).await.unwrap();
+        let gzdt = db
+            .column_by_path(world.department_site, "gzdt")
+            .await
+            .unwrap()
+            .unwrap();
+        let (entries, total) = db
+            .column_items(world.department_site, gzdt.id, 0, 10)
+            .await
+            .unwrap();
         assert!(entries.is_empty());
         assert_eq!(total, 0);
         // The route exists already, so the URL is stable once the site accepts the placement.
         let pending_route = format!("/gzdt/202403/t20240301_{}.html", item.item_no);
-        assert!(db.route(world.department_site, &pending_route).await.unwrap().is_some());
+        assert!(db
+            .route(world.department_site, &pending_route)
+            .await
+            .unwrap()
+            .is_some());
 
         // An import (platform scope) accepts the pending placement; nothing is duplicated.
         let routes = count(&db, "routes").await;
@@ -35,7 +59,10 @@ async fn extra_placements_and_acceptance() {
         assert!(again.changed, "{}", db.label());
         assert_eq!(count(&db, "routes").await, routes);
         assert_eq!(count(&db, "placements").await, 3);
-        let (entries, total) = db.column_items(world.department_site, gzdt.id, 0, 10).await.unwrap();
+        let (entries, total) = db
+            .column_items(world.department_site, gzdt.id, 0, 10)
+            .await
+            .unwrap();
         assert_eq!(total, 1);
         assert_eq!(entries[0].path, pending_route);
     }
@@ -45,7 +72,10 @@ async fn extra_placements_and_acceptance() {
 async fn translation_links_both_ways() {
     for db in dbs().await {
         build_world(&db).await;
-        let original = db.save_item(&Scope::Platform, &news("zh-1", "中文")).await.unwrap();
+        let original = db
+            .save_item(&Scope::Platform, &news("zh-1", "中文"))
+            .await
+            .unwrap();
         let mut english = news("en-1", "English");
         english.meta.lang = "en".to_string();
         english.home = column_ref(ENGLISH, "news");
@@ -53,7 +83,11 @@ async fn translation_links_both_ways() {
         let translation = db.save_item(&Scope::Platform, &english).await.unwrap();
 
         let zh = db.published_item(original.item_id).await.unwrap().unwrap();
-        let en = db.published_item(translation.item_id).await.unwrap().unwrap();
+        let en = db
+            .published_item(translation.item_id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(zh.translations, vec![translation.item_id], "{}", db.label());
         assert_eq!(en.translations, vec![original.item_id]);
         assert_eq!(count(&db, "translations").await, 1);
@@ -84,10 +118,26 @@ async fn legacy_urls_become_redirects() {
         let item = db.published_item(saved.item_id).await.unwrap().unwrap();
         let home_path = item.placements[0].path.clone();
 
-        let portal = db.route(world.portal, "/art/2018/11/9/art_1_1.html").await.unwrap().unwrap();
-        assert_eq!(portal.target, RouteTarget::Redirect(home_path.clone()), "{}", db.label());
-        let city = db.route(world.city_site, "/news.jsp?id=7").await.unwrap().unwrap();
-        assert_eq!(city.target, RouteTarget::Redirect(format!("https://www.jl.gov.cn{home_path}")));
+        let portal = db
+            .route(world.portal, "/art/2018/11/9/art_1_1.html")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            portal.target,
+            RouteTarget::Redirect(home_path.clone()),
+            "{}",
+            db.label()
+        );
+        let city = db
+            .route(world.city_site, "/news.jsp?id=7")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            city.target,
+            RouteTarget::Redirect(format!("https://www.jl.gov.cn{home_path}"))
+        );
 
         let routes = count(&db, "routes").await;
         db.save_item(&Scope::Platform, &input).await.unwrap();
@@ -117,7 +167,10 @@ async fn batch_is_all_or_nothing() {
         english.home = column_ref(ENGLISH, "news");
         english.translation_of = Some("zh-1".to_string());
 
-        let saved = db.save_items(&Scope::Platform, &[original.clone(), english.clone()]).await.unwrap();
+        let saved = db
+            .save_items(&Scope::Platform, &[original.clone(), english.clone()])
+            .await
+            .unwrap();
         assert_eq!(saved.len(), 2, "{}", db.label());
         assert!(saved.iter().all(|one| one.created));
         let zh = db.published_item(saved[0].item_id).await.unwrap().unwrap();
@@ -126,7 +179,10 @@ async fn batch_is_all_or_nothing() {
         let mut broken = news("zh-2", "第二篇");
         broken.home = column_ref(PORTAL, "missing");
         let head = db.outbox_head().await.unwrap();
-        let error = db.save_items(&Scope::Platform, &[news("zh-3", "第三篇"), broken]).await.unwrap_err();
+        let error = db
+            .save_items(&Scope::Platform, &[news("zh-3", "第三篇"), broken])
+            .await
+            .unwrap_err();
         assert!(error.to_string().starts_with("item \"zh-2\":"), "{error}");
         assert!(error.is_not_found(), "{error}");
         assert!(db.item_by_external_id("zh-3").await.unwrap().is_none());

@@ -14,7 +14,10 @@ async fn events_in_order_with_tags() {
         let mut input = news("n1", "新闻");
         input.extra_placements = vec![column_ref(CITY_SITE, "yw")];
         let first = db.save_item(&Scope::Platform, &input).await.unwrap();
-        let second = db.save_item(&Scope::Platform, &news("n2", "新闻二")).await.unwrap();
+        let second = db
+            .save_item(&Scope::Platform, &news("n2", "新闻二"))
+            .await
+            .unwrap();
 
         let events = db.outbox_after(start, 10).await.unwrap();
         assert_eq!(events.len(), 2, "{}", db.label());
@@ -25,8 +28,16 @@ async fn events_in_order_with_tags() {
         assert_eq!(events[1].item_id, Some(second.item_id));
         assert_eq!(events[0].at, jiyue_db::testing::test_start());
 
-        let portal_yw = db.column_by_path(world.portal, "yw").await.unwrap().unwrap();
-        let city_yw = db.column_by_path(world.city_site, "yw").await.unwrap().unwrap();
+        let portal_yw = db
+            .column_by_path(world.portal, "yw")
+            .await
+            .unwrap()
+            .unwrap();
+        let city_yw = db
+            .column_by_path(world.city_site, "yw")
+            .await
+            .unwrap()
+            .unwrap();
         let mut expected = vec![
             format!("column:{}", portal_yw.id),
             format!("column:{}", city_yw.id),
@@ -38,7 +49,9 @@ async fn events_in_order_with_tags() {
         assert_eq!(events[0].tags, expected);
 
         let all = db.outbox_after(0, 1000).await.unwrap();
-        assert!(all.windows(2).all(|pair| pair[0].position < pair[1].position));
+        assert!(all
+            .windows(2)
+            .all(|pair| pair[0].position < pair[1].position));
         assert_eq!(db.outbox_after(start, 1).await.unwrap().len(), 1);
         assert!(db.outbox_after(start + 2, 10).await.unwrap().is_empty());
     }
@@ -47,7 +60,12 @@ async fn events_in_order_with_tags() {
 #[tokio::test]
 async fn consumer_positions_persist() {
     for db in dbs().await {
-        assert_eq!(db.consumer_position("search").await.unwrap(), 0, "{}", db.label());
+        assert_eq!(
+            db.consumer_position("search").await.unwrap(),
+            0,
+            "{}",
+            db.label()
+        );
         db.set_consumer_position("search", 41).await.unwrap();
         db.set_consumer_position("search", 42).await.unwrap();
         db.set_consumer_position("cache", 7).await.unwrap();

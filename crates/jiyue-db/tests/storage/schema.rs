@@ -12,8 +12,20 @@ use crate::fixtures::dbs;
 type ColumnShape = (String, String, &'static str, bool);
 
 const TABLES: [&str; 15] = [
-    "organizations", "sites", "site_language_versions", "domains", "columns", "items", "revisions",
-    "placements", "translations", "routes", "files", "item_files", "index_serials", "outbox",
+    "organizations",
+    "sites",
+    "site_language_versions",
+    "domains",
+    "columns",
+    "items",
+    "revisions",
+    "placements",
+    "translations",
+    "routes",
+    "files",
+    "item_files",
+    "index_serials",
+    "outbox",
     "consumer_positions",
 ];
 
@@ -60,7 +72,9 @@ async fn pg_columns(pool: &PgPool) -> BTreeSet<ColumnShape> {
     .await
     .unwrap();
     rows.into_iter()
-        .map(|(table, name, declared, nullable)| (table, name, common_type(&declared), nullable == "YES"))
+        .map(|(table, name, declared, nullable)| {
+            (table, name, common_type(&declared), nullable == "YES")
+        })
         .collect()
 }
 
@@ -73,7 +87,9 @@ async fn sqlite_indexes(pool: &SqlitePool) -> BTreeSet<(String, bool)> {
     .fetch_all(pool)
     .await
     .unwrap();
-    rows.into_iter().map(|(name, unique)| (name, unique == 1)).collect()
+    rows.into_iter()
+        .map(|(name, unique)| (name, unique == 1))
+        .collect()
 }
 
 async fn pg_indexes(pool: &PgPool) -> BTreeSet<(String, bool)> {
@@ -84,7 +100,9 @@ async fn pg_indexes(pool: &PgPool) -> BTreeSet<(String, bool)> {
     .fetch_all(pool)
     .await
     .unwrap();
-    rows.into_iter().map(|(name, definition)| (name, definition.contains("UNIQUE"))).collect()
+    rows.into_iter()
+        .map(|(name, definition)| (name, definition.contains("UNIQUE")))
+        .collect()
 }
 
 fn sqlite_pool(pool: &Pool) -> &SqlitePool {
@@ -98,14 +116,18 @@ fn sqlite_pool(pool: &Pool) -> &SqlitePool {
 async fn migrations_apply() {
     for db in dbs().await {
         let applied: i64 = match db.pool() {
-            Pool::Sqlite { writer, .. } => sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
-                .fetch_one(writer)
-                .await
-                .unwrap(),
-            Pool::Postgres(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
-                .fetch_one(pool)
-                .await
-                .unwrap(),
+            Pool::Sqlite { writer, .. } => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+                    .fetch_one(writer)
+                    .await
+                    .unwrap()
+            }
+            Pool::Postgres(pool) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+                    .fetch_one(pool)
+                    .await
+                    .unwrap()
+            }
         };
         assert_eq!(applied, 1, "{}", db.label());
         assert_eq!(db.outbox_head().await.unwrap(), 0, "{}", db.label());
@@ -115,7 +137,11 @@ async fn migrations_apply() {
 #[tokio::test]
 async fn sqlite_schema_has_every_table() {
     let db = fresh_db().await.unwrap();
-    let tables: BTreeSet<String> = sqlite_columns(sqlite_pool(db.pool())).await.into_iter().map(|shape| shape.0).collect();
+    let tables: BTreeSet<String> = sqlite_columns(sqlite_pool(db.pool()))
+        .await
+        .into_iter()
+        .map(|shape| shape.0)
+        .collect();
     let expected: BTreeSet<String> = TABLES.iter().map(|table| table.to_string()).collect();
     assert_eq!(tables, expected);
 }
@@ -124,9 +150,18 @@ async fn sqlite_schema_has_every_table() {
 async fn sqlite_pragmas_set() {
     let db = fresh_db().await.unwrap();
     let pool = sqlite_pool(db.pool());
-    let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(pool).await.unwrap();
-    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(pool).await.unwrap();
-    let busy_timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(pool).await.unwrap();
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let busy_timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .fetch_one(pool)
+        .await
+        .unwrap();
     assert_eq!(journal, "wal");
     assert_eq!(foreign_keys, 1);
     assert!(busy_timeout > 0, "busy timeout {busy_timeout}");
@@ -139,22 +174,33 @@ async fn schemas_match_across_backends() {
         return;
     };
     let sqlite = fresh_db().await.unwrap();
-    let Pool::Postgres(pg_pool) = pg.pool() else { panic!("expected a PostgreSQL pool") };
+    let Pool::Postgres(pg_pool) = pg.pool() else {
+        panic!("expected a PostgreSQL pool")
+    };
     let sqlite_pool = sqlite_pool(sqlite.pool());
 
     let sqlite_shapes = sqlite_columns(sqlite_pool).await;
     let pg_shapes = pg_columns(pg_pool).await;
     let only_sqlite: Vec<_> = sqlite_shapes.difference(&pg_shapes).collect();
     let only_pg: Vec<_> = pg_shapes.difference(&sqlite_shapes).collect();
-    assert!(only_sqlite.is_empty(), "columns only in the SQLite schema: {only_sqlite:?}");
-    assert!(only_pg.is_empty(), "columns only in the PostgreSQL schema: {only_pg:?}");
+    assert!(
+        only_sqlite.is_empty(),
+        "columns only in the SQLite schema: {only_sqlite:?}"
+    );
+    assert!(
+        only_pg.is_empty(),
+        "columns only in the PostgreSQL schema: {only_pg:?}"
+    );
 
     let sqlite_indexes = sqlite_indexes(sqlite_pool).await;
     let pg_indexes = pg_indexes(pg_pool).await;
     // Each backend names the indexes of composite primary keys its own way, so only the named
     // indexes of the migrations are compared.
     let named = |set: &BTreeSet<(String, bool)>| -> BTreeSet<(String, bool)> {
-        set.iter().filter(|(name, _)| !name.starts_with("sqlite_autoindex")).cloned().collect()
+        set.iter()
+            .filter(|(name, _)| !name.starts_with("sqlite_autoindex"))
+            .cloned()
+            .collect()
     };
     assert_eq!(named(&sqlite_indexes), named(&pg_indexes));
 }

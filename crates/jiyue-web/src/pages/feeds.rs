@@ -11,7 +11,11 @@ use crate::App;
 const FEED_ENTRIES: i64 = 20;
 
 /// Renders the Atom feed of a column.
-pub async fn atom(app: &App, ctx: &SiteContext<'_>, column: &Column) -> Result<Rendered, PageError> {
+pub async fn atom(
+    app: &App,
+    ctx: &SiteContext<'_>,
+    column: &Column,
+) -> Result<Rendered, PageError> {
     let (items, _total) = app
         .db
         .column_items(ctx.site.id, column.id, 0, FEED_ENTRIES)
@@ -81,7 +85,12 @@ pub async fn sitemap(app: &App, ctx: &SiteContext<'_>, path: &str) -> Result<Ren
     let tags = vec![format!("site:{}", ctx.site.id)];
     let body = if path == "/sitemap.xml" {
         if parts.len() <= 1 {
-            Some(parts.into_iter().next().unwrap_or_else(|| jiyue_render::sitemap_urlset(&[])))
+            Some(
+                parts
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| jiyue_render::sitemap_urlset(&[])),
+            )
         } else {
             let urls: Vec<String> = (1..=parts.len())
                 .map(|n| ctx.url(&format!("/sitemap-{n}.xml")))
@@ -102,7 +111,13 @@ pub async fn sitemap(app: &App, ctx: &SiteContext<'_>, path: &str) -> Result<Ren
             cacheable: true,
         },
         None => Rendered {
-            page: page(&csp, StatusCode::NOT_FOUND, Body::Text, "sitemap part not found\n", tags),
+            page: page(
+                &csp,
+                StatusCode::NOT_FOUND,
+                Body::Text,
+                "sitemap part not found\n",
+                tags,
+            ),
             cacheable: false,
         },
     })

@@ -22,7 +22,10 @@ pub async fn home(
     let mut tags = vec![format!("nav:{site_id}")];
     let mut sections = Vec::new();
     for column in ctx.top_columns() {
-        let (items, _total) = app.db.column_items(site_id, column.id, 0, HOME_ENTRIES).await?;
+        let (items, _total) = app
+            .db
+            .column_items(site_id, column.id, 0, HOME_ENTRIES)
+            .await?;
         tags.push(format!("column:{}", column.id));
         sections.push(HomeSection {
             column: ctx.column_view(column),

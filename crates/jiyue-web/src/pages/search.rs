@@ -6,7 +6,7 @@ use http::StatusCode;
 use jiyue_render::model::{FacetView, Pagination, SearchHitView, SearchPage};
 use jiyue_search::{Scope as SearchScope, SearchQuery};
 
-use super::{page, site_csp, site_context, Body, PageError, Target};
+use super::{page, site_context, site_csp, Body, PageError, Target};
 use crate::cache::CachedPage;
 use crate::sitemodel::china_date;
 use crate::{App, SiteDirectory};
@@ -35,10 +35,8 @@ impl SearchParams {
             match &*key {
                 "q" => params.q = value.chars().take(1000).collect(),
                 "scope" => params.current_only = value == "site",
-                "site" => {
-                    if value.len() <= 12 && value.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                        params.site = Some(value.into_owned());
-                    }
+                "site" if value.len() <= 12 && value.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+                    params.site = Some(value.into_owned());
                 }
                 "year" => params.year = value.parse().ok().filter(|y| (1949..=2200).contains(y)),
                 "page" => params.page = value.parse::<u32>().unwrap_or(1).clamp(1, MAX_PAGE) - 1,
@@ -77,7 +75,13 @@ pub async fn search(
 ) -> Result<CachedPage, PageError> {
     let Target::Site(site_id) = target else {
         let csp = crate::headers::content_security_policy(&[]);
-        return Ok(page(&csp, StatusCode::NOT_FOUND, Body::Text, "search is offered on each site\n", Vec::new()));
+        return Ok(page(
+            &csp,
+            StatusCode::NOT_FOUND,
+            Body::Text,
+            "search is offered on each site\n",
+            Vec::new(),
+        ));
     };
     let ctx = site_context(app, directory, site_id).await?;
     let params = SearchParams::parse(query);
@@ -188,8 +192,16 @@ pub async fn search(
         notice,
     };
     let html = app.renderer.search(&model)?;
-    let mut response = page(&site_csp(&ctx), StatusCode::OK, Body::Html, html, Vec::new());
-    response.headers.retain(|(name, _)| name != http::header::CACHE_CONTROL);
+    let mut response = page(
+        &site_csp(&ctx),
+        StatusCode::OK,
+        Body::Html,
+        html,
+        Vec::new(),
+    );
+    response
+        .headers
+        .retain(|(name, _)| name != http::header::CACHE_CONTROL);
     response.headers.push((
         http::header::CACHE_CONTROL,
         http::HeaderValue::from_static("no-cache"),

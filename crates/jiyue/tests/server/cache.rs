@@ -14,7 +14,10 @@ async fn cache_hit_needs_no_database() {
     // Close every database connection: cached pages still answer, uncached ones cannot.
     server.app().db.close().await;
     let (status, second) = server.get("www.jl.localhost", "/yw/index.html").await;
-    assert_eq!(status, 200, "a cached page is served with the database closed");
+    assert_eq!(
+        status, 200,
+        "a cached page is served with the database closed"
+    );
     assert_eq!(first, second);
     let (status, _) = server.get("www.jl.localhost", "/tzgg/index.html").await;
     assert_eq!(status, 500, "an uncached page needs the database");
@@ -31,10 +34,16 @@ async fn change_invalidates_exactly_its_pages() {
         .into_iter()
         .find(|h| h.contains("/yw/201811/t20181110_"))
         .unwrap();
-    let item_path = item_url.split(&format!(":{}", server.port)).nth(1).unwrap().to_string();
+    let item_path = item_url
+        .split(&format!(":{}", server.port))
+        .nth(1)
+        .unwrap()
+        .to_string();
     let (_, item) = server.get("www.jl.localhost", &item_path).await;
     let old_title = meta(&item, "ArticleTitle").unwrap();
-    let (_, _) = server.get("www.changchun.localhost", "/tzgg/index.html").await;
+    let (_, _) = server
+        .get("www.changchun.localhost", "/tzgg/index.html")
+        .await;
     let site_ids: std::collections::HashMap<String, i64> = app
         .db
         .sites()
@@ -56,11 +65,17 @@ async fn change_invalidates_exactly_its_pages() {
     ))
     .unwrap();
     let new_title = "政府网站集约化试点工作方案印发（更新）";
-    let changed = source.replacen(&format!("title = \"{old_title}\""), &format!("title = \"{new_title}\""), 1);
+    let changed = source.replacen(
+        &format!("title = \"{old_title}\""),
+        &format!("title = \"{new_title}\""),
+        1,
+    );
     assert_ne!(changed, source, "the fixture title matches the page title");
     let path = dir.path().join("pilot.md");
     std::fs::write(&path, changed).unwrap();
-    let report = jiyue::import::import_paths(&app.db, &[path], false).await.unwrap();
+    let report = jiyue::import::import_paths(&app.db, &[path], false)
+        .await
+        .unwrap();
     assert!(report.is_success(), "{report}");
 
     // Within a second or so the item page shows the new title; the unrelated page stayed.
@@ -79,7 +94,10 @@ async fn change_invalidates_exactly_its_pages() {
         "a page that does not show the item stays cached"
     );
     let (_, column) = server.get("www.jl.localhost", "/yw/index.html").await;
-    assert!(column.contains(new_title), "the column listing shows the new title");
+    assert!(
+        column.contains(new_title),
+        "the column listing shows the new title"
+    );
 
     server.running.unwrap().stop().await;
 }

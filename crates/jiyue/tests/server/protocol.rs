@@ -3,7 +3,12 @@
 
 use crate::support::{start_demo, TestServer};
 
-async fn raw(server: &TestServer, method: reqwest::Method, host: &str, path: &str) -> reqwest::Response {
+async fn raw(
+    server: &TestServer,
+    method: reqwest::Method,
+    host: &str,
+    path: &str,
+) -> reqwest::Response {
     server
         .raw
         .request(method, server.url(host, path))
@@ -18,14 +23,26 @@ async fn hosts_errors_and_redirects() {
 
     let (status, body) = server.get("unknown.example", "/").await;
     assert_eq!(status, 404);
-    assert!(body.contains("unknown.example"), "the 404 names the unknown host");
+    assert!(
+        body.contains("unknown.example"),
+        "the 404 names the unknown host"
+    );
 
     let (status, body) = server.get("www.jl.localhost", "/no/such/page.html").await;
     assert_eq!(status, 404);
-    assert!(body.contains("吉林省人民政府"), "an unknown path renders in the site layout");
+    assert!(
+        body.contains("吉林省人民政府"),
+        "an unknown path renders in the site layout"
+    );
     assert!(body.contains("<footer"));
 
-    let response = raw(&server, reqwest::Method::GET, "jl.localhost", "/yw/index.html?x=1").await;
+    let response = raw(
+        &server,
+        reqwest::Method::GET,
+        "jl.localhost",
+        "/yw/index.html?x=1",
+    )
+    .await;
     assert_eq!(response.status(), 301, "an alias redirects");
     assert_eq!(
         response.headers()["location"],
@@ -37,7 +54,11 @@ async fn hosts_errors_and_redirects() {
     assert_eq!(response.headers()["allow"], "GET, HEAD");
 
     let response = raw(&server, reqwest::Method::GET, "www.jl.localhost", "/yw").await;
-    assert_eq!(response.status(), 301, "a column path without index.html redirects");
+    assert_eq!(
+        response.status(),
+        301,
+        "a column path without index.html redirects"
+    );
 
     let (status, _) = server.get("www.jl.localhost", "/yw/index_999.html").await;
     assert_eq!(status, 404, "a column page past the last one");
@@ -80,11 +101,22 @@ async fn head_etag_and_compression() {
             .send()
             .await
             .unwrap();
-        assert_eq!(response.headers()["content-encoding"], name, "for {encoding}");
+        assert_eq!(
+            response.headers()["content-encoding"],
+            name,
+            "for {encoding}"
+        );
         assert_eq!(response.headers()["vary"], "Accept-Encoding");
-        assert_ne!(response.headers()["etag"], etag, "each encoding has its own tag");
+        assert_ne!(
+            response.headers()["etag"],
+            etag,
+            "each encoding has its own tag"
+        );
         let compressed = response.bytes().await.unwrap();
-        assert!(compressed.len() < body.len() / 2, "{encoding} body is compressed");
+        assert!(
+            compressed.len() < body.len() / 2,
+            "{encoding} body is compressed"
+        );
     }
 
     // The decoding client gets the same bytes as the identity response.
@@ -127,7 +159,12 @@ async fn security_headers_and_admin_separation() {
     assert_eq!(health.status(), 200);
     let ready = reqwest::get(format!("{admin}/readyz")).await.unwrap();
     assert_eq!(ready.status(), 200);
-    let metrics = reqwest::get(format!("{admin}/metrics")).await.unwrap().text().await.unwrap();
+    let metrics = reqwest::get(format!("{admin}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(metrics.contains("jiyue_page_cache_hits_total"));
 
     server.running.unwrap().stop().await;
@@ -139,22 +176,40 @@ async fn feed_sitemap_and_robots() {
 
     let (status, column) = server.get("www.jl.localhost", "/yw/index.html").await;
     assert_eq!(status, 200);
-    assert!(column.contains("application/atom+xml"), "the column page links its feed");
+    assert!(
+        column.contains("application/atom+xml"),
+        "the column page links its feed"
+    );
 
-    let response = server.client.get(server.url("www.jl.localhost", "/yw/atom.xml")).send().await.unwrap();
+    let response = server
+        .client
+        .get(server.url("www.jl.localhost", "/yw/atom.xml"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/atom+xml"));
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/atom+xml"));
     let feed = response.bytes().await.unwrap();
     let parsed = parse_feed_with_feedparser(&feed);
     assert_eq!(parsed["bozo"], 0, "feedparser: {parsed}");
     assert_eq!(parsed["version"], "atom10");
     assert!(parsed["entries"].as_u64().unwrap() >= 2);
-    assert!(parsed["titles"].as_array().unwrap().iter().any(|t| t.as_str().unwrap().contains("政府网站")));
+    assert!(parsed["titles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t.as_str().unwrap().contains("政府网站")));
 
     let (status, sitemap) = server.get("www.jl.localhost", "/sitemap.xml").await;
     assert_eq!(status, 200);
     assert!(sitemap.contains("<urlset"));
-    assert!(sitemap.contains(&format!("http://www.jl.localhost:{}/yw/201811/", server.port)));
+    assert!(sitemap.contains(&format!(
+        "http://www.jl.localhost:{}/yw/201811/",
+        server.port
+    )));
 
     let (status, robots) = server.get("www.jl.localhost", "/robots.txt").await;
     assert_eq!(status, 200);
@@ -178,7 +233,9 @@ fn parse_feed_with_feedparser(feed: &[u8]) -> serde_json::Value {
         .args(["-c", script])
         .arg(&path)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {python}: {e}; run ./scripts/test, which sets up feedparser"));
+        .unwrap_or_else(|e| {
+            panic!("cannot run {python}: {e}; run ./scripts/test, which sets up feedparser")
+        });
     assert!(
         output.status.success(),
         "feedparser failed (install it with ./scripts/test or pip install feedparser): {}",

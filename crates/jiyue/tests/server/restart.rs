@@ -7,10 +7,15 @@ use crate::support::{hrefs, start_demo, start_demo_in};
 async fn index_catches_up_at_restart() {
     let server = start_demo("sqlite").await;
     let (_, before) = server
-        .get("www.jl.localhost", "/search?q=%E9%9B%AA%E5%AE%B9%E8%AF%95%E9%AA%8C")
+        .get(
+            "www.jl.localhost",
+            "/search?q=%E9%9B%AA%E5%AE%B9%E8%AF%95%E9%AA%8C",
+        )
         .await;
     assert!(
-        !hrefs(&before).iter().any(|h| h.contains("/tzgg/202611/t20261130_")),
+        !hrefs(&before)
+            .iter()
+            .any(|h| h.contains("/tzgg/202611/t20261130_")),
         "the probe item does not exist yet"
     );
     let dir = server.stop_keeping_data().await;
@@ -32,17 +37,24 @@ async fn index_catches_up_at_restart() {
     let start = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 1, 2, 0, 0).unwrap();
     let clock = std::sync::Arc::new(jiyue_core::FixedClock::new(start));
     let db = jiyue_db::Db::open(&url, clock).await.unwrap();
-    let report = jiyue::import::import_paths(&db, &[file], false).await.unwrap();
+    let report = jiyue::import::import_paths(&db, &[file], false)
+        .await
+        .unwrap();
     assert!(report.is_success(), "{report}");
     db.close().await;
 
     let server = start_demo_in("sqlite", dir).await;
     let (status, after) = server
-        .get("www.jl.localhost", "/search?q=%E9%9B%AA%E5%AE%B9%E8%AF%95%E9%AA%8C")
+        .get(
+            "www.jl.localhost",
+            "/search?q=%E9%9B%AA%E5%AE%B9%E8%AF%95%E9%AA%8C",
+        )
         .await;
     assert_eq!(status, 200);
     assert!(
-        hrefs(&after).iter().any(|h| h.contains("/tzgg/202611/t20261130_")),
+        hrefs(&after)
+            .iter()
+            .any(|h| h.contains("/tzgg/202611/t20261130_")),
         "the item stored while the server was down is found after the restart"
     );
     server.running.unwrap().stop().await;

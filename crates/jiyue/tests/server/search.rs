@@ -13,34 +13,54 @@ async fn search_finds_news_across_sites() {
 
     // From the department site, the portal's news is found (results span all sites).
     let (status, page) = server
-        .get("zsj.jl.localhost", &format!("/search?q={}", encode("政府网站集约化")))
+        .get(
+            "zsj.jl.localhost",
+            &format!("/search?q={}", encode("政府网站集约化")),
+        )
         .await;
     assert_eq!(status, 200);
     let first = hrefs(&page)
         .into_iter()
         .find(|h| h.contains("/201811/t2018"))
         .expect("a result links an item");
-    assert!(first.contains("t20181110_"), "the pilot news ranks first: {first}");
+    assert!(
+        first.contains("t20181110_"),
+        "the pilot news ranks first: {first}"
+    );
     assert!(page.contains("<mark>"), "matches are highlighted");
 
     // English, on the English site.
     let (_, page) = server
-        .get("english.jl.localhost", &format!("/search?q={}", encode("pilot integration websites")))
+        .get(
+            "english.jl.localhost",
+            &format!("/search?q={}", encode("pilot integration websites")),
+        )
         .await;
     assert!(
-        hrefs(&page).iter().any(|h| h.starts_with("http://english.jl.localhost") && h.contains("/201811/")),
+        hrefs(&page)
+            .iter()
+            .any(|h| h.starts_with("http://english.jl.localhost") && h.contains("/201811/")),
         "English query finds the English item"
     );
 
     // Traditional characters fold to simplified.
     let (_, page) = server
-        .get("www.jl.localhost", &format!("/search?q={}", encode("污染源普查領導小組")))
+        .get(
+            "www.jl.localhost",
+            &format!("/search?q={}", encode("污染源普查領導小組")),
+        )
         .await;
-    assert!(hrefs(&page).iter().any(|h| h.contains("t20181113_")), "traditional query");
+    assert!(
+        hrefs(&page).iter().any(|h| h.contains("t20181113_")),
+        "traditional query"
+    );
 
     // Mixed Chinese and English.
     let (status, _) = server
-        .get("www.jl.localhost", &format!("/search?q={}", encode("政府网站 pilot")))
+        .get(
+            "www.jl.localhost",
+            &format!("/search?q={}", encode("政府网站 pilot")),
+        )
         .await;
     assert_eq!(status, 200);
 
@@ -51,7 +71,10 @@ async fn search_finds_news_across_sites() {
             &format!("/search?q={}&scope=site", encode("污染源普查")),
         )
         .await;
-    assert!(!hrefs(&page).iter().any(|h| h.contains("t20181113_")), "scope=site filters");
+    assert!(
+        !hrefs(&page).iter().any(|h| h.contains("t20181113_")),
+        "scope=site filters"
+    );
 
     server.running.unwrap().stop().await;
 }
@@ -70,10 +93,17 @@ async fn awkward_queries_get_pages_not_errors() {
         let (status, page) = server
             .get("www.jl.localhost", &format!("/search?q={}", encode(&query)))
             .await;
-        assert_eq!(status, 200, "query {:?}", query.chars().take(20).collect::<String>());
+        assert_eq!(
+            status,
+            200,
+            "query {:?}",
+            query.chars().take(20).collect::<String>()
+        );
         assert!(!page.contains("<script>alert"), "the query is escaped");
     }
-    let (status, _) = server.get("www.jl.localhost", "/search?q=%FF%FE&page=abc&year=x").await;
+    let (status, _) = server
+        .get("www.jl.localhost", "/search?q=%FF%FE&page=abc&year=x")
+        .await;
     assert_eq!(status, 200, "malformed parameters are ignored");
     server.running.unwrap().stop().await;
 }

@@ -120,7 +120,12 @@ async fn postgres_url() -> (String, SchemaGuard) {
 fn rand_suffix() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(std::time::SystemTime::now().elapsed().map(|d| d.as_nanos()).unwrap_or(0));
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .elapsed()
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
     hasher.finish() % 1_000_000_000
 }
 

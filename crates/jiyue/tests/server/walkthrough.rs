@@ -18,7 +18,10 @@ async fn walkthrough(server: &crate::support::TestServer) {
     // The portal home page lists the news in 要闻 and carries the national meta tags.
     let (status, home) = server.get("www.jl.localhost", "/").await;
     assert_eq!(status, 200, "{backend}: portal home");
-    assert!(home.contains("<html lang=\"zh-CN\""), "{backend}: lang of the portal");
+    assert!(
+        home.contains("<html lang=\"zh-CN\""),
+        "{backend}: lang of the portal"
+    );
     assert_eq!(meta(&home, "SiteIDCode").as_deref(), Some("2200000001"));
     assert_eq!(meta(&home, "SiteName").as_deref(), Some("吉林省人民政府"));
     assert!(meta(&home, "ColumnType").is_some());
@@ -28,7 +31,11 @@ async fn walkthrough(server: &crate::support::TestServer) {
         .unwrap_or_else(|| panic!("{backend}: no link to the pilot news on the home page"));
 
     // The Chinese item page: title, publication date, source, layout and footer.
-    let path = article.split(&format!(":{}", server.port)).nth(1).unwrap().to_string();
+    let path = article
+        .split(&format!(":{}", server.port))
+        .nth(1)
+        .unwrap()
+        .to_string();
     let (status, zh) = server.get("www.jl.localhost", &path).await;
     assert_eq!(status, 200, "{backend}: Chinese item page");
     let title = meta(&zh, "ArticleTitle").unwrap();
@@ -36,8 +43,14 @@ async fn walkthrough(server: &crate::support::TestServer) {
     assert!(meta(&zh, "PubDate").unwrap().starts_with("2018-11-"));
     assert!(meta(&zh, "ContentSource").is_some());
     assert!(zh.contains("<header") && zh.contains("<main") && zh.contains("<footer"));
-    assert!(zh.contains("2200000001"), "{backend}: site code in the footer");
-    assert!(zh.contains("我为政府网站找错"), "{backend}: error-report entry");
+    assert!(
+        zh.contains("2200000001"),
+        "{backend}: site code in the footer"
+    );
+    assert!(
+        zh.contains("我为政府网站找错"),
+        "{backend}: error-report entry"
+    );
     assert!(zh.contains("吉ICP备"), "{backend}: ICP filing");
 
     // Chinese and English versions are linked both ways with the right lang.
@@ -45,11 +58,20 @@ async fn walkthrough(server: &crate::support::TestServer) {
         .into_iter()
         .find(|href| href.starts_with("http://english.jl.localhost") && href.ends_with(".html"))
         .unwrap_or_else(|| panic!("{backend}: no link to the English version"));
-    let english_path = english_url.split(&format!(":{}", server.port)).nth(1).unwrap();
+    let english_path = english_url
+        .split(&format!(":{}", server.port))
+        .nth(1)
+        .unwrap();
     let (status, en) = server.get("english.jl.localhost", english_path).await;
     assert_eq!(status, 200, "{backend}: English item page");
-    assert!(en.contains("<html lang=\"en\""), "{backend}: lang of the English site");
-    assert!(meta(&en, "ArticleTitle").unwrap().to_lowercase().contains("pilot"));
+    assert!(
+        en.contains("<html lang=\"en\""),
+        "{backend}: lang of the English site"
+    );
+    assert!(meta(&en, "ArticleTitle")
+        .unwrap()
+        .to_lowercase()
+        .contains("pilot"));
     assert!(
         hrefs(&en).iter().any(|href| href.ends_with(&path)),
         "{backend}: English page links back to the Chinese one"
@@ -62,15 +84,26 @@ async fn walkthrough(server: &crate::support::TestServer) {
         .into_iter()
         .find(|href| href.contains("/yw/201811/t20181110_"))
         .unwrap_or_else(|| panic!("{backend}: department site does not list the news"));
-    let reference_path = reference.split(&format!(":{}", server.port)).nth(1).unwrap();
+    let reference_path = reference
+        .split(&format!(":{}", server.port))
+        .nth(1)
+        .unwrap();
     let (status, dept_item) = server.get("zsj.jl.localhost", reference_path).await;
     assert_eq!(status, 200);
     assert!(
-        dept_item.contains(&format!("rel=\"canonical\" href=\"http:&#x2f;&#x2f;www.jl.localhost:{}", server.port))
-            || dept_item.contains(&format!("rel=\"canonical\" href=\"http://www.jl.localhost:{}", server.port)),
+        dept_item.contains(&format!(
+            "rel=\"canonical\" href=\"http:&#x2f;&#x2f;www.jl.localhost:{}",
+            server.port
+        )) || dept_item.contains(&format!(
+            "rel=\"canonical\" href=\"http://www.jl.localhost:{}",
+            server.port
+        )),
         "{backend}: canonical link to the portal placement"
     );
-    assert_eq!(meta(&dept_item, "SiteIDCode").as_deref(), Some("2200000005"));
+    assert_eq!(
+        meta(&dept_item, "SiteIDCode").as_deref(),
+        Some("2200000005")
+    );
 
     // The pollution census item names the officials correctly.
     let (_, census_column) = server.get("sthjt.jl.localhost", "/yw/index.html").await;
@@ -87,7 +120,10 @@ async fn walkthrough(server: &crate::support::TestServer) {
     let (status, directory) = server.get("localhost", "/").await;
     assert_eq!(status, 200, "{backend}: directory");
     for name in ["吉林省人民政府", "吉林省生态环境厅", "长春市人民政府"] {
-        assert!(directory.contains(name), "{backend}: directory lists {name}");
+        assert!(
+            directory.contains(name),
+            "{backend}: directory lists {name}"
+        );
     }
 }
 
@@ -98,7 +134,12 @@ async fn every_demo_column_has_items() {
     for site in app.db.sites().await.unwrap() {
         for column in app.db.columns(site.id).await.unwrap() {
             let (items, total) = app.db.column_items(site.id, column.id, 0, 1).await.unwrap();
-            assert!(total > 0 && !items.is_empty(), "{} {} is blank", site.code, column.path);
+            assert!(
+                total > 0 && !items.is_empty(),
+                "{} {} is blank",
+                site.code,
+                column.path
+            );
         }
     }
     server.running.unwrap().stop().await;
