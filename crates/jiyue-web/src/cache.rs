@@ -52,11 +52,11 @@ impl Accepted {
         for part in text.split(',') {
             let mut pieces = part.split(';');
             let name = pieces.next().unwrap_or("").trim();
-            let refused = pieces.any(|p| {
+            let disabled = pieces.any(|p| {
                 let p = p.trim();
                 p == "q=0" || p == "q=0.0" || p == "q=0.00" || p == "q=0.000"
             });
-            if refused {
+            if disabled {
                 continue;
             }
             match name {

@@ -38,6 +38,7 @@ pub async fn search_doc(
         .collect();
     site_codes.sort();
     site_codes.dedup();
+
     let published = item.meta.published_at.unwrap_or(item.first_published_at);
     let mut body = jiyue_render::html_to_text(&item.body_html);
     for extra in [
@@ -55,6 +56,7 @@ pub async fn search_doc(
         body.push('\n');
         body.push_str(&item.meta.keywords.join(" "));
     }
+
     Ok(Some(SearchDoc {
         item_id: item.id as u64,
         site_codes,

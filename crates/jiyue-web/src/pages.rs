@@ -19,7 +19,7 @@ pub mod search;
 
 pub use search::search;
 
-/// What a host leads to once aliases are resolved.
+/// The target of a host once aliases are resolved: the platform directory or a site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Directory,

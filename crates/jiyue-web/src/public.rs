@@ -22,7 +22,7 @@ use crate::App;
 /// Request bodies larger than this are rejected; public pages take no bodies yet.
 const MAX_BODY_BYTES: u64 = 1024 * 1024;
 
-/// Answers one public request.
+/// Handles one public request.
 pub async fn handle<B>(app: &App, request: Request<B>, peer: SocketAddr) -> Response<Full<Bytes>> {
     let method = request.method();
     if method != Method::GET && method != Method::HEAD {
