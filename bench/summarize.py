@@ -4,6 +4,7 @@
 Subcommands:
   headers JIYUE NGINX   compare two curl header dumps, one line per header name
   rate WRK_OUTPUT       print the oha rate: half the wrk figure, rounded down to 100
+  other CPU_FILE LABEL  print the percent of both cores that other processes used in a run
   report RAW_FOLDER     print the summary table, ratios, memory and load of one run
 """
 
@@ -98,25 +99,53 @@ def parse_oha(path):
     }
 
 
-def parse_cpu(path):
-    """Returns, per label, the server's CPU use and the busy share of cores 0 and 1 (percent)."""
-    result = {}
+def cpu_lines(path):
+    """Returns the last line of cpu.txt per label, as a dict of its fields."""
+    lines = {}
     if not Path(path).exists():
-        return result
+        return lines
     for line in Path(path).read_text().splitlines():
-        label = line.split()[0]
-        fields = dict(re.findall(r"(\w+)=([\d.]+)", line))
+        fields = dict(re.findall(r"(\w+)=([\d.]+)", line.split(" loadgen=")[0]))
+        fields["loadgen"] = re.search(r"loadgen=\[(.*?)\]", line).group(1)
+        fields["cores_before"] = re.search(r"cores_before=\[(.*?)\]", line).group(1)
+        fields["cores_after"] = re.search(r"cores_after=\[(.*?)\]", line).group(1)
+        lines[line.split()[0]] = fields
+    return lines
+
+
+def parse_cpu(path):
+    """Returns, per label, CPU use in percent of one core: the server, the load generator,
+    cores 0 and 1, and other processes (the rest of both cores' busy time)."""
+    result = {}
+    for label, fields in cpu_lines(path).items():
+        tick = float(fields["clk_tck"])
         elapsed = float(fields["end"]) - float(fields["start"])
-        ticks = float(fields["ticks_after"]) - float(fields["ticks_before"])
-        server = 100 * ticks / float(fields["clk_tck"]) / elapsed
-        before = re.search(r"cores_before=\[(.*?)\]", line).group(1)
-        after = re.search(r"cores_after=\[(.*?)\]", line).group(1)
-        result[label] = {"server": server, **core_busy(before, after)}
+        server = (float(fields["ticks_after"]) - float(fields["ticks_before"])) / tick
+        loadgen = sum(bash_seconds(t) for t in fields["loadgen"].split())
+        busy = core_busy(fields["cores_before"], fields["cores_after"])
+        both = (busy["cpu0_ticks"] + busy["cpu1_ticks"]) / tick
+        result[label] = {
+            "server": 100 * server / elapsed,
+            "loadgen": 100 * loadgen / elapsed,
+            "cpu0": busy["cpu0"],
+            "cpu1": busy["cpu1"],
+            "other": max(0.0, 100 * (both - server - loadgen) / (2 * elapsed)),
+        }
     return result
 
 
+def bash_seconds(text):
+    """Converts a time printed by the bash builtin `times`, such as 1m2.500s, to seconds."""
+    match = re.fullmatch(r"(\d+)m([\d.]+)s", text)
+    if not match:
+        raise ValueError(f"invalid bash time {text!r}: expected minutes and seconds such as 0m1.5s")
+    return 60 * int(match.group(1)) + float(match.group(2))
+
+
 def core_busy(before, after):
-    """Returns the busy percent of cpu0 and cpu1 between two snapshots of /proc/stat lines."""
+    """Returns the busy percent and busy ticks of cpu0 and cpu1 between two snapshots of their
+    /proc/stat lines. Busy time includes interrupts, since the kernel also charges interrupt
+    ticks to the stime of the process that was running."""
     def parse(text):
         cores = {}
         for match in re.finditer(r"(cpu[01])((?: \d+)+)", text):
@@ -128,8 +157,9 @@ def core_busy(before, after):
     for core in ("cpu0", "cpu1"):
         delta = [b - a for a, b in zip(first[core], second[core])]
         total = sum(delta[:8])
-        idle = delta[3] + delta[4]
-        busy[core] = 100 * (total - idle) / total if total else 0.0
+        busy_ticks = delta[0] + delta[1] + delta[2] + delta[5] + delta[6]
+        busy[core] = 100 * busy_ticks / total if total else 0.0
+        busy[f"{core}_ticks"] = busy_ticks
     return busy
 
 
@@ -144,6 +174,10 @@ def parse_memory(path):
 
 def fmt_ms(value):
     return "n/a" if value is None else f"{value * 1000:.2f} ms"
+
+
+def percent(value):
+    return "n/a" if value is None else f"{value:.0f}%"
 
 
 def fmt_mib(kib):
@@ -180,18 +214,19 @@ def report(raw):
         f"each after a {meta['warmup']} warm-up; server on core 0, load generator on core 1"
     )
     print()
-    print("| server | encoding | wrk req/s | wrk p50 | wrk p99 | server CPU | core 1 busy "
+    print("| server | encoding | wrk req/s | wrk p50 | wrk p99 | server CPU | wrk CPU "
           "| oha rate | oha p50 | oha p99 |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for encoding in ENCODINGS:
         for server in SERVERS:
             w, o = wrk[(server, encoding)], oha[(server, encoding)]
-            c = cpu.get(f"wrk-{server}-{encoding}", {})
+            c = cpu.get(f"wrk-{server}-{encoding}")
             server_cpu = f"{c['server']:.0f}%" if c else "n/a"
-            core1 = f"{c['cpu1']:.0f}%" if c else "n/a"
+            loadgen_cpu = f"{c['loadgen']:.0f}%" if c else "n/a"
             print(
                 f"| {server} | {encoding} | {w['rps']:,.0f} | {fmt_ms(w['p50'])} | {fmt_ms(w['p99'])} "
-                f"| {server_cpu} | {core1} | {o['rps']:,.0f} | {fmt_ms(o['p50'])} | {fmt_ms(o['p99'])} |"
+                f"| {server_cpu} | {loadgen_cpu} | {o['rps']:,.0f} | {fmt_ms(o['p50'])} "
+                f"| {fmt_ms(o['p99'])} |"
             )
     print()
     print("Ratios, higher is better for jiyue in both columns:")
@@ -204,7 +239,9 @@ def report(raw):
         print(f"| {encoding} | {rps_ratio:.2f} | {p99_ratio:.2f} |")
     print()
     print_memory(raw)
-    print_checks(raw, wrk, oha, cpu, {"identity": identity_size, "br": br_size})
+    print_checks(
+        raw, wrk, oha, cpu, {"identity": identity_size, "br": br_size}, float(meta["max_busy"])
+    )
 
 
 def print_memory(raw):
@@ -219,21 +256,27 @@ def print_memory(raw):
     print()
 
 
-def print_checks(raw, wrk, oha, cpu, body_sizes):
-    """Prints per-run sanity figures, and a warning where a run did not get the expected page."""
+def print_checks(raw, wrk, oha, cpu, body_sizes, max_busy):
+    """Prints per-run sanity figures, and a warning where a run did not get the expected page
+    or other processes used more than `max_busy` percent of the two cores."""
     print("Checks:")
     print()
     warnings = []
     for (server, encoding), w in wrk.items():
         o = oha[(server, encoding)]
         statuses = ", ".join(f"{code}: {count}" for code, count in sorted(o["statuses"].items()))
-        core1 = cpu.get(f"oha-{server}-{encoding}", {}).get("cpu1")
+        wrk_other = cpu.get(f"wrk-{server}-{encoding}", {}).get("other")
+        oha_cpu = cpu.get(f"oha-{server}-{encoding}", {})
         print(
             f"- {server} {encoding}: wrk {w['bytes_per_response']:.0f} bytes per response, "
-            f"{w['non_2xx']} non-2xx, socket errors {w['socket_errors']}; oha body "
-            f"{o['size']} bytes, statuses {statuses or 'none'}, errors {o['errors'] or 'none'}, "
-            f"core 1 busy {'n/a' if core1 is None else f'{core1:.0f}%'}"
+            f"{w['non_2xx']} non-2xx, socket errors {w['socket_errors']}, other processes "
+            f"{percent(wrk_other)} of both cores; oha body {o['size']} bytes, statuses "
+            f"{statuses or 'none'}, errors {o['errors'] or 'none'}, server CPU "
+            f"{percent(oha_cpu.get('server'))}, oha CPU {percent(oha_cpu.get('loadgen'))}, "
+            f"other processes {percent(oha_cpu.get('other'))}"
         )
+        if wrk_other is not None and wrk_other > max_busy:
+            warnings.append(f"other processes used {wrk_other:.0f}% during wrk {server} {encoding}")
         expected = body_sizes[encoding]
         if w["non_2xx"] or w["bytes_per_response"] < expected:
             warnings.append(f"wrk {server} {encoding} did not get the {expected}-byte page every time")
@@ -244,9 +287,11 @@ def print_checks(raw, wrk, oha, cpu, body_sizes):
         figures = [re.search(r"busy_percent=([\d.]+)", line) for line in quiet.read_text().splitlines()]
         busy = [float(m.group(1)) for m in figures if m]
         waited = sum(int(x) for x in re.findall(r"waited_seconds=(\d+)", quiet.read_text()))
+        repeats = len(re.findall(r"attempt=[23]", quiet.read_text()))
         print(
             f"- other load with both servers idle, just before each measured run: "
-            f"{min(busy):.1f}% to {max(busy):.1f}% of all CPU time ({waited} s spent waiting)"
+            f"{min(busy):.1f}% to {max(busy):.1f}% of all CPU time ({waited} s spent waiting, "
+            f"{repeats} runs repeated because other processes used more than {max_busy:.0f}%)"
         )
     load = raw / "load-before.txt"
     if load.exists():
@@ -260,6 +305,8 @@ def main(argv):
         compare_headers(argv[2], argv[3])
     elif len(argv) == 3 and argv[1] == "rate":
         print(max(100, int(parse_wrk(argv[2])["rps"] / 2) // 100 * 100))
+    elif len(argv) == 4 and argv[1] == "other":
+        print(f"{parse_cpu(argv[2])[argv[3]]['other']:.1f}")
     elif len(argv) == 3 and argv[1] == "report":
         report(argv[2])
     else:
