@@ -7,6 +7,7 @@ mod browser;
 mod browser_checks;
 mod browser_driver;
 mod cache;
+mod cli;
 mod hostile;
 mod protocol;
 mod restart;
