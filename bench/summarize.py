@@ -54,7 +54,9 @@ def seconds(text):
     """Converts a wrk duration such as 512.00us or 1.20ms to seconds."""
     match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
     if not match:
-        raise ValueError(f"invalid wrk duration {text!r}: expected a number followed by us, ms, s or m")
+        raise ValueError(
+            f"invalid wrk duration {text!r}: expected a number followed by us, ms, s or m"
+        )
     return float(match.group(1)) * UNITS[match.group(2)]
 
 
@@ -144,8 +146,10 @@ def bash_seconds(text):
 
 def core_busy(before, after):
     """Returns the busy percent and busy ticks of cpu0 and cpu1 between two snapshots of their
-    /proc/stat lines. Busy time includes interrupts, since the kernel also charges interrupt
-    ticks to the stime of the process that was running."""
+    /proc/stat lines. Busy time includes interrupt time, because with tick-based CPU accounting
+    the kernel also charges those ticks to the stime of the interrupted process."""
+    # NOTE: on a kernel built with CONFIG_IRQ_TIME_ACCOUNTING, interrupt time is not charged to
+    # processes, so the "other processes" figure also counts the loopback softirq work.
     def parse(text):
         cores = {}
         for match in re.finditer(r"(cpu[01])((?: \d+)+)", text):
@@ -207,7 +211,10 @@ def report(raw):
     print(f"- page: `{meta['page']}`, {identity_size} bytes identity, {br_size} bytes brotli")
     print(f"- machine: {meta['nproc']} cores, {meta['cpu']}, kernel {meta['kernel']}")
     print(f"- tools: nginx {meta['nginx']}, wrk {meta['wrk']}, oha {meta['oha']}, {meta['rustc']}")
-    print(f"- code: commit {meta['commit']} with {meta['worktree_changes']} changed files in the worktree")
+    print(
+        f"- code: commit {meta['commit']} with {meta['worktree_changes']} changed paths "
+        f"outside bench/ in the worktree"
+    )
     print(
         f"- load: `wrk -t1 -c{meta['connections']} -d{meta['duration']} --latency` and "
         f"`oha -z {meta['duration']} -c {meta['connections']} -q {meta['rate']}`, "
@@ -224,7 +231,8 @@ def report(raw):
             server_cpu = f"{c['server']:.0f}%" if c else "n/a"
             loadgen_cpu = f"{c['loadgen']:.0f}%" if c else "n/a"
             print(
-                f"| {server} | {encoding} | {w['rps']:,.0f} | {fmt_ms(w['p50'])} | {fmt_ms(w['p99'])} "
+                f"| {server} | {encoding} | {w['rps']:,.0f} | {fmt_ms(w['p50'])} "
+                f"| {fmt_ms(w['p99'])} "
                 f"| {server_cpu} | {loadgen_cpu} | {o['rps']:,.0f} | {fmt_ms(o['p50'])} "
                 f"| {fmt_ms(o['p99'])} |"
             )
@@ -237,6 +245,19 @@ def report(raw):
         rps_ratio = wrk[("jiyue", encoding)]["rps"] / wrk[("nginx", encoding)]["rps"]
         p99_ratio = oha[("nginx", encoding)]["p99"] / oha[("jiyue", encoding)]["p99"]
         print(f"| {encoding} | {rps_ratio:.2f} | {p99_ratio:.2f} |")
+    print()
+    print("Server CPU time per request at the fixed oha rate, a cost figure that does not depend "
+          "on how fast the load generator is:")
+    print()
+    print("| encoding | jiyue | nginx |")
+    print("| --- | ---: | ---: |")
+    for encoding in ENCODINGS:
+        costs = []
+        for server in SERVERS:
+            c = cpu.get(f"oha-{server}-{encoding}")
+            rps = oha[(server, encoding)]["rps"]
+            costs.append("n/a" if not c else f"{10_000 * c['server'] / rps:.1f} µs")
+        print(f"| {encoding} | {costs[0]} | {costs[1]} |")
     print()
     print_memory(raw)
     print_checks(
@@ -279,12 +300,13 @@ def print_checks(raw, wrk, oha, cpu, body_sizes, max_busy):
             warnings.append(f"other processes used {wrk_other:.0f}% during wrk {server} {encoding}")
         expected = body_sizes[encoding]
         if w["non_2xx"] or w["bytes_per_response"] < expected:
-            warnings.append(f"wrk {server} {encoding} did not get the {expected}-byte page every time")
+            warnings.append(f"wrk {server} {encoding} did not get the {expected}-byte page")
         if o["size"] != expected or set(o["statuses"]) != {"200"}:
-            warnings.append(f"oha {server} {encoding} did not get the {expected}-byte page every time")
+            warnings.append(f"oha {server} {encoding} did not get the {expected}-byte page")
     quiet = raw / "quiet.txt"
     if quiet.exists():
-        figures = [re.search(r"busy_percent=([\d.]+)", line) for line in quiet.read_text().splitlines()]
+        lines = quiet.read_text().splitlines()
+        figures = [re.search(r"busy_percent=([\d.]+)", line) for line in lines]
         busy = [float(m.group(1)) for m in figures if m]
         waited = sum(int(x) for x in re.findall(r"waited_seconds=(\d+)", quiet.read_text()))
         repeats = len(re.findall(r"attempt=[23]", quiet.read_text()))
