@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::{HeaderName, HeaderValue, StatusCode};
+use http::header::{CONTENT_ENCODING, CONTENT_LENGTH, ETAG, VARY};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use parking_lot::RwLock;
 
 /// Bodies shorter than this are sent uncompressed, since compression would not pay off.
@@ -20,19 +21,20 @@ pub type SiteKey = i64;
 #[derive(Debug)]
 pub struct CachedPage {
     pub status: StatusCode,
-    /// Headers sent with every variant (content type, security headers, cache control).
-    pub headers: Vec<(HeaderName, HeaderValue)>,
     pub identity: Variant,
     pub gzip: Option<Variant>,
     pub brotli: Option<Variant>,
     pub tags: Vec<String>,
 }
 
-/// One encoding of a page body with its entity tag.
+/// One encoding of a page body with its entity tag and every response header, built once so
+/// that a cache hit only clones them.
 #[derive(Debug, Clone)]
 pub struct Variant {
     pub body: Bytes,
     pub etag: HeaderValue,
+    /// The headers of a 200 (or other status) response with this body.
+    pub headers: HeaderMap,
 }
 
 /// Which encodings the client accepts, from `Accept-Encoding`.
@@ -75,6 +77,7 @@ impl Accepted {
 
 impl CachedPage {
     /// Builds a page, computing its entity tags and, for text worth it, gzip and brotli bodies.
+    /// `headers` are sent with every variant (content type, security headers, cache control).
     pub fn build(
         status: StatusCode,
         headers: Vec<(HeaderName, HeaderValue)>,
@@ -83,47 +86,59 @@ impl CachedPage {
         tags: Vec<String>,
     ) -> Self {
         let digest = digest_hex(&body);
-        let identity = Variant {
-            etag: etag_value(&digest, ""),
-            body: body.clone(),
-        };
         let (gzip, brotli) = if compressible && body.len() >= MIN_COMPRESS_BYTES {
-            let gzip = gzip_bytes(&body).map(|b| Variant {
-                body: b,
-                etag: etag_value(&digest, "-gz"),
-            });
-            let brotli = brotli_bytes(&body).map(|b| Variant {
-                body: b,
-                etag: etag_value(&digest, "-br"),
-            });
-            (gzip, brotli)
+            (gzip_bytes(&body), brotli_bytes(&body))
         } else {
             (None, None)
         };
+        let varies = gzip.is_some() || brotli.is_some();
+        let variant = |body: Bytes, suffix: &str, encoding: Option<&'static str>| {
+            let etag = etag_value(&digest, suffix);
+            let mut map = HeaderMap::with_capacity(headers.len() + 4);
+            for (name, value) in &headers {
+                map.insert(name.clone(), value.clone());
+            }
+            map.insert(ETAG, etag.clone());
+            if varies {
+                map.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
+            }
+            if let Some(encoding) = encoding {
+                map.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding));
+            }
+            map.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
+            Variant {
+                body,
+                etag,
+                headers: map,
+            }
+        };
         Self {
             status,
-            headers,
-            identity,
-            gzip,
-            brotli,
+            gzip: gzip.map(|b| variant(b, "-gz", Some("gzip"))),
+            brotli: brotli.map(|b| variant(b, "-br", Some("br"))),
+            identity: variant(body, "", None),
             tags,
         }
     }
 
-    /// Picks the variant for a client: brotli, then gzip, then identity. Returns the variant
-    /// and the `Content-Encoding` value, if any.
-    pub fn variant(&self, accepted: Accepted) -> (&Variant, Option<&'static str>) {
+    /// Picks the variant for a client: brotli, then gzip, then identity.
+    pub fn variant(&self, accepted: Accepted) -> &Variant {
         if accepted.brotli {
             if let Some(variant) = &self.brotli {
-                return (variant, Some("br"));
+                return variant;
             }
         }
         if accepted.gzip {
             if let Some(variant) = &self.gzip {
-                return (variant, Some("gzip"));
+                return variant;
             }
         }
-        (&self.identity, None)
+        &self.identity
+    }
+
+    /// Returns a header of the page, as sent with the identity body.
+    pub fn header(&self, name: &HeaderName) -> Option<&HeaderValue> {
+        self.identity.headers.get(name)
     }
 
     /// Returns true when an `If-None-Match` value names any variant of this page, so a client
@@ -150,18 +165,24 @@ impl CachedPage {
     }
 
     fn size(&self) -> usize {
-        let headers: usize = self
-            .headers
-            .iter()
-            .map(|(name, value)| name.as_str().len() + value.len())
-            .sum();
         let variants = [
             Some(&self.identity),
             self.gzip.as_ref(),
             self.brotli.as_ref(),
         ];
-        let bodies: usize = variants.iter().flatten().map(|v| v.body.len() + 80).sum();
-        headers + bodies + self.tags.iter().map(|t| t.len() + 24).sum::<usize>() + 256
+        let variant_bytes: usize = variants
+            .iter()
+            .flatten()
+            .map(|variant| {
+                let headers: usize = variant
+                    .headers
+                    .iter()
+                    .map(|(name, value)| name.as_str().len() + value.len() + 32)
+                    .sum();
+                variant.body.len() + headers + 80
+            })
+            .sum();
+        variant_bytes + self.tags.iter().map(|t| t.len() + 24).sum::<usize>() + 256
     }
 }
 

@@ -87,6 +87,18 @@ pub fn page(
     body: impl Into<Bytes>,
     tags: Vec<String>,
 ) -> CachedPage {
+    page_with(csp, status, kind, body, tags, Vec::new())
+}
+
+/// Builds a page response like `page`, with `extra` headers added or replacing defaults.
+pub fn page_with(
+    csp: &str,
+    status: StatusCode,
+    kind: Body,
+    body: impl Into<Bytes>,
+    tags: Vec<String>,
+    extra: Vec<(HeaderName, HeaderValue)>,
+) -> CachedPage {
     let mut headers: Vec<(HeaderName, HeaderValue)> = crate::headers::security_headers(csp, false);
     headers.push((CONTENT_TYPE, HeaderValue::from_static(kind.content_type())));
     let cache_control = match kind {
@@ -94,6 +106,8 @@ pub fn page(
         _ => "public, max-age=60",
     };
     headers.push((CACHE_CONTROL, HeaderValue::from_static(cache_control)));
+    headers.retain(|(name, _)| !extra.iter().any(|(extra_name, _)| extra_name == name));
+    headers.extend(extra);
     let compressible =
         !matches!(kind, Body::Asset(t) if t.starts_with("image/") && !t.contains("svg"));
     CachedPage::build(status, headers, body.into(), compressible, tags)
@@ -240,16 +254,17 @@ async fn site_page(
 
 fn redirect(ctx: &SiteContext<'_>, location: &str, tag: String) -> Rendered {
     let csp = site_csp(ctx);
-    let mut page = page(
+    let extra: Vec<_> = HeaderValue::from_str(location)
+        .map(|value| vec![(LOCATION, value)])
+        .unwrap_or_default();
+    let page = page_with(
         &csp,
         StatusCode::MOVED_PERMANENTLY,
         Body::Text,
         "moved permanently\n",
         vec![tag],
+        extra,
     );
-    if let Ok(value) = HeaderValue::from_str(location) {
-        page.headers.push((LOCATION, value));
-    }
     Rendered {
         page,
         cacheable: true,

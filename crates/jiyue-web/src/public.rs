@@ -4,11 +4,12 @@
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{
-    ALLOW, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG, HOST,
-    IF_NONE_MATCH, LOCATION, VARY,
+    ALLOW, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HOST, IF_NONE_MATCH,
+    LOCATION,
 };
 use http::{HeaderValue, Method, StatusCode};
 use http_body_util::Full;
@@ -22,8 +23,14 @@ use crate::App;
 /// Request bodies larger than this are rejected; public pages take no bodies yet.
 const MAX_BODY_BYTES: u64 = 1024 * 1024;
 
-/// Handles one public request.
-pub async fn handle<B>(app: &App, request: Request<B>, peer: SocketAddr) -> Response<Full<Bytes>> {
+/// Handles one public request. Rendering and searching are limited to `timeout`; a cache hit
+/// sends stored bytes and needs no limit.
+pub async fn handle<B>(
+    app: &App,
+    request: Request<B>,
+    peer: SocketAddr,
+    timeout: Duration,
+) -> Response<Full<Bytes>> {
     let method = request.method();
     if method != Method::GET && method != Method::HEAD {
         let mut response = plain_error(
@@ -69,9 +76,12 @@ pub async fn handle<B>(app: &App, request: Request<B>, peer: SocketAddr) -> Resp
 
     if path == "/search" {
         let query = request.uri().query().unwrap_or("");
-        let page = pages::search(app, &directory, target, query).await;
         tracing::debug!(client = %client(app, &request, peer), "search");
-        return finish(page, &request, head_only);
+        let search = pages::search(app, &directory, target, query);
+        return match tokio::time::timeout(timeout, search).await {
+            Ok(page) => finish(page, &request, head_only),
+            Err(_) => timed_out(path),
+        };
     }
 
     if let Some(page) = app.cache.get(cache_key, path) {
@@ -81,7 +91,12 @@ pub async fn handle<B>(app: &App, request: Request<B>, peer: SocketAddr) -> Resp
     app.counters.misses.fetch_add(1, Ordering::Relaxed);
 
     let epoch = app.cache.epoch();
-    match pages::render(app, &directory, target, path).await {
+    let rendered =
+        match tokio::time::timeout(timeout, pages::render(app, &directory, target, path)).await {
+            Ok(rendered) => rendered,
+            Err(_) => return timed_out(path),
+        };
+    match rendered {
         Ok(rendered) => {
             let page = Arc::new(rendered.page);
             if rendered.cacheable {
@@ -97,6 +112,14 @@ pub async fn handle<B>(app: &App, request: Request<B>, peer: SocketAddr) -> Resp
             )
         }
     }
+}
+
+fn timed_out(path: &str) -> Response<Full<Bytes>> {
+    tracing::warn!(path, "rendering a public page timed out");
+    plain_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the page took too long to prepare; please try again shortly",
+    )
 }
 
 fn client<B>(app: &App, request: &Request<B>, peer: SocketAddr) -> std::net::IpAddr {
@@ -139,14 +162,15 @@ fn finish<B>(
     }
 }
 
-/// Sends a cached page: 304 when `If-None-Match` names it, else the best encoding.
+/// Sends a cached page: 304 when `If-None-Match` names it, else the best encoding. The
+/// variant's headers were built when the page was cached, so this only clones them.
 pub fn respond<B>(
     page: &CachedPage,
     request: &Request<B>,
     head_only: bool,
 ) -> Response<Full<Bytes>> {
     let accepted = Accepted::parse(request.headers().get(http::header::ACCEPT_ENCODING));
-    let (variant, encoding) = page.variant(accepted);
+    let variant = page.variant(accepted);
     let not_modified = page.status == StatusCode::OK
         && request
             .headers()
@@ -159,27 +183,15 @@ pub fn respond<B>(
         variant.body.clone()
     };
     let mut response = Response::new(Full::new(body));
-    *response.status_mut() = if not_modified {
-        StatusCode::NOT_MODIFIED
-    } else {
-        page.status
-    };
-    let headers = response.headers_mut();
-    headers.reserve(page.headers.len() + 4);
-    for (name, value) in &page.headers {
-        headers.insert(name.clone(), value.clone());
-    }
-    headers.insert(ETAG, variant.etag.clone());
-    if page.gzip.is_some() || page.brotli.is_some() {
-        headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
-    }
+    *response.headers_mut() = variant.headers.clone();
     if not_modified {
-        return response;
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+        let headers = response.headers_mut();
+        headers.remove(CONTENT_LENGTH);
+        headers.remove(CONTENT_ENCODING);
+    } else {
+        *response.status_mut() = page.status;
     }
-    if let Some(encoding) = encoding {
-        headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding));
-    }
-    headers.insert(CONTENT_LENGTH, HeaderValue::from(variant.body.len()));
     response
 }
 

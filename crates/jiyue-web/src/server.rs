@@ -3,16 +3,13 @@
 //! admin one serves health and metrics and is never reachable from the public listener.
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Request, Response};
+use hyper::Request;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
@@ -24,7 +21,7 @@ use crate::App;
 pub struct ListenerLimits {
     /// Time a client has to send the request head.
     pub header_timeout: Duration,
-    /// Time a request may take in all, rendering included.
+    /// Time rendering or searching may take for one request; cache hits need no limit.
     pub request_timeout: Duration,
     /// Open connections at most; further clients wait in the accept queue.
     pub max_connections: usize,
@@ -71,7 +68,10 @@ pub async fn run_public(
             let service = service_fn(move |request: Request<Incoming>| {
                 let app = app.clone();
                 let timeout = limits.request_timeout;
-                async move { Ok::<_, Infallible>(handle_timed(app, request, peer, timeout).await) }
+                async move {
+                    let response = crate::public::handle(&app, request, peer, timeout).await;
+                    Ok::<_, Infallible>(response)
+                }
             });
             let connection = http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -83,21 +83,6 @@ pub async fn run_public(
             }
             drop(permit);
         });
-    }
-}
-
-async fn handle_timed(
-    app: Arc<App>,
-    request: Request<Incoming>,
-    peer: SocketAddr,
-    timeout: Duration,
-) -> Response<Full<Bytes>> {
-    match tokio::time::timeout(timeout, crate::public::handle(&app, request, peer)).await {
-        Ok(response) => response,
-        Err(_) => {
-            tracing::warn!("public request timed out");
-            crate::public::plain_error(http::StatusCode::SERVICE_UNAVAILABLE, "request timed out")
-        }
     }
 }
 

@@ -6,7 +6,7 @@ use http::StatusCode;
 use jiyue_render::model::{FacetView, Pagination, SearchHitView, SearchPage};
 use jiyue_search::{Scope as SearchScope, SearchQuery};
 
-use super::{page, site_context, site_csp, Body, PageError, Target};
+use super::{page, page_with, site_context, site_csp, Body, PageError, Target};
 use crate::cache::CachedPage;
 use crate::sitemodel::china_date;
 use crate::{App, SiteDirectory};
@@ -192,20 +192,18 @@ pub async fn search(
         notice,
     };
     let html = app.renderer.search(&model)?;
-    let mut response = page(
+    let no_cache = vec![(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-cache"),
+    )];
+    let response = page_with(
         &site_csp(&ctx),
         StatusCode::OK,
         Body::Html,
         html,
         Vec::new(),
+        no_cache,
     );
-    response
-        .headers
-        .retain(|(name, _)| name != http::header::CACHE_CONTROL);
-    response.headers.push((
-        http::header::CACHE_CONTROL,
-        http::HeaderValue::from_static("no-cache"),
-    ));
     Ok(response)
 }
 
