@@ -37,7 +37,7 @@ pub struct Variant {
     pub headers: HeaderMap,
 }
 
-/// Which encodings the client accepts, from `Accept-Encoding`.
+/// The encodings a client accepts, from `Accept-Encoding`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Accepted {
     pub gzip: bool,

@@ -1,6 +1,6 @@
-//! The two listeners. The public one is plain hyper with read timeouts, a connection cap and a
-//! per-request time limit, so the cache-hit path stays close to a static file server; the
-//! admin one serves health and metrics and is never reachable from the public listener.
+//! The two listeners. The public one is plain hyper with a header read timeout and a
+//! connection cap, so the cache-hit path stays close to a static file server. The admin one
+//! serves health and metrics and is never reachable from the public listener.
 
 use std::convert::Infallible;
 use std::sync::Arc;
