@@ -73,10 +73,9 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
 
     let db = open_db(&data.database_url, &data.data_dir, clock.clone()).await?;
     if demo {
-        let report = crate::demo::build(&db, clock.as_ref(), DEMO_ITEMS_PER_COLUMN)
+        crate::demo::build(&db, clock.as_ref(), DEMO_ITEMS_PER_COLUMN)
             .await
             .context("building the demo province failed")?;
-        tracing::info!(%report, "demo province ready");
     }
 
     let public = TcpListener::bind(listen).await.with_context(|| {
@@ -131,7 +130,7 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
     let renderer = Renderer::embedded().context("loading the embedded theme failed")?;
     let app = App::new(db, search.clone(), renderer, config, clock).await?;
     if search.needs_rebuild() {
-        tracing::info!("search index schema changed; rebuilding it from the database");
+        tracing::info!("search index is new or its schema changed; building it from the database");
         let directory = app.directory();
         jiyue_web::indexer::reindex(&app.db, &search, &directory, |_| {}).await?;
     }
