@@ -29,7 +29,38 @@ pub struct TestDb {
     pub clock: Arc<FixedClock>,
     /// The temporary folder of the SQLite file and the blob store.
     pub dir: tempfile::TempDir,
-    schema: Option<(String, String)>,
+    /// Declared after `db` so that the pool closes before the schema is dropped.
+    _schema: Option<PgSchema>,
+}
+
+/// A schema of its own in the PostgreSQL test database, dropped when this value is dropped.
+pub struct PgSchema {
+    /// URL that selects the schema through `search_path`; open the database with it.
+    pub url: String,
+    base_url: String,
+    name: String,
+}
+
+impl PgSchema {
+    /// Creates a new schema `t_<random>` in the database at `url`.
+    pub async fn create(url: &str) -> Result<PgSchema> {
+        let name = format!("t_{}", random_suffix());
+        let mut conn = PgConnection::connect(url).await?;
+        sqlx::query(&format!("CREATE SCHEMA {name}"))
+            .execute(&mut conn)
+            .await?;
+        conn.close().await?;
+
+        let separator = if url.contains('?') { '&' } else { '?' };
+        // The application name marks the connections of this schema for the cleanup in `drop`.
+        let scoped =
+            format!("{url}{separator}options=-csearch_path%3D{name}&application_name={name}");
+        Ok(PgSchema {
+            url: scoped,
+            base_url: url.to_string(),
+            name,
+        })
+    }
 }
 
 impl Deref for TestDb {
@@ -40,11 +71,9 @@ impl Deref for TestDb {
     }
 }
 
-impl Drop for TestDb {
+impl Drop for PgSchema {
     fn drop(&mut self) {
-        let Some((url, schema)) = self.schema.take() else {
-            return;
-        };
+        let (url, schema) = (self.base_url.clone(), self.name.clone());
         // Drop cannot await, so a short-lived thread with its own runtime drops the schema.
         let dropped = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -96,11 +125,7 @@ fn temp_dir() -> Result<tempfile::TempDir> {
     })
 }
 
-async fn finish(
-    url: &str,
-    dir: tempfile::TempDir,
-    schema: Option<(String, String)>,
-) -> Result<TestDb> {
+async fn finish(url: &str, dir: tempfile::TempDir, schema: Option<PgSchema>) -> Result<TestDb> {
     let clock = Arc::new(FixedClock::new(test_start()));
     let blobs = BlobStore::open(dir.path().join("blobs"))?;
     let db = Db::open(url, clock.clone()).await?.with_blob_store(blobs);
@@ -108,7 +133,7 @@ async fn finish(
         db,
         clock,
         dir,
-        schema,
+        _schema: schema,
     })
 }
 
@@ -121,18 +146,9 @@ pub async fn fresh_db() -> Result<TestDb> {
 
 /// Opens a migrated PostgreSQL database in a new schema of the database at `url`.
 pub async fn fresh_postgres(url: &str) -> Result<TestDb> {
-    let schema = format!("t_{}", random_suffix());
-    let mut conn = PgConnection::connect(url).await?;
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&mut conn)
-        .await?;
-    conn.close().await?;
-
-    let separator = if url.contains('?') { '&' } else { '?' };
-    // The application name marks the connections of this schema for the cleanup in `drop`.
-    let scoped =
-        format!("{url}{separator}options=-csearch_path%3D{schema}&application_name={schema}");
-    finish(&scoped, temp_dir()?, Some((url.to_string(), schema))).await
+    let schema = PgSchema::create(url).await?;
+    let scoped = schema.url.clone();
+    finish(&scoped, temp_dir()?, Some(schema)).await
 }
 
 /// Opens a fresh database on every backend available: SQLite always, and PostgreSQL when

@@ -39,41 +39,15 @@ where
 
     if let Ok(url) = std::env::var("JIYUE_TEST_DATABASE_URL") {
         let _turn = PG_LOCK.lock().await;
-        let (url, schema) = fresh_schema(&url).await;
-        let db = Db::open(&url, clock()).await.unwrap();
+        let schema = jiyue_db::testing::PgSchema::create(&url).await.unwrap();
+        let db = Db::open(&schema.url, clock()).await.unwrap();
         jiyue::demo::build(&db, db.clock().as_ref(), 1)
             .await
             .unwrap();
         test(db.clone(), run_tag()).await;
         db.close().await;
-        drop_schema(&schema).await;
+        drop(schema);
     }
-}
-
-/// Creates a schema of its own for one test in the PostgreSQL test database and returns a URL
-/// that selects it, so tests never share or leave tables in the public schema.
-async fn fresh_schema(url: &str) -> (String, (String, String)) {
-    use sqlx::Connection;
-    let schema = format!("t_import_{}", run_tag());
-    let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
-    let separator = if url.contains('?') { '&' } else { '?' };
-    let scoped = format!("{url}{separator}options=-csearch_path%3D{schema}");
-    (scoped, (url.to_string(), schema))
-}
-
-async fn drop_schema((url, schema): &(String, String)) {
-    use sqlx::Connection;
-    let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
 }
 
 /// Returns a tag that keeps ids and paths of this run apart from earlier runs on PostgreSQL.

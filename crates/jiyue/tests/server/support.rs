@@ -8,7 +8,7 @@ use chrono::{TimeZone, Utc};
 use jiyue::serve::{start, Running};
 use jiyue::settings::{DataArgs, ServeArgs};
 use jiyue_core::FixedClock;
-use sqlx::{Connection, PgConnection};
+use jiyue_db::testing::PgSchema;
 
 /// Demo host names the client maps to the server.
 pub const HOSTS: &[&str] = &[
@@ -36,7 +36,7 @@ pub struct TestServer {
     pub clock: Arc<FixedClock>,
     pub backend: &'static str,
     _dir: tempfile::TempDir,
-    _schema: Option<SchemaGuard>,
+    _schema: Option<PgSchema>,
 }
 
 impl TestServer {
@@ -64,31 +64,6 @@ impl TestServer {
     }
 }
 
-/// Drops a PostgreSQL test schema when the test ends.
-pub struct SchemaGuard {
-    url: String,
-    schema: String,
-}
-
-impl Drop for SchemaGuard {
-    fn drop(&mut self) {
-        let (url, schema) = (self.url.clone(), self.schema.clone());
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async {
-                if let Ok(mut conn) = PgConnection::connect(&url).await {
-                    let sql = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
-                    let _ = sqlx::query(&sql).execute(&mut conn).await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
 /// Returns the backends to test: SQLite, and PostgreSQL when `JIYUE_TEST_DATABASE_URL` is set.
 /// With `JIYUE_REQUIRE_POSTGRES=1` a missing PostgreSQL URL fails the test.
 pub fn backends() -> Vec<&'static str> {
@@ -103,32 +78,6 @@ pub fn backends() -> Vec<&'static str> {
     }
 }
 
-async fn postgres_url() -> (String, SchemaGuard) {
-    let url = std::env::var("JIYUE_TEST_DATABASE_URL").unwrap();
-    let schema = format!("t_srv_{}_{}", std::process::id(), rand_suffix());
-    let mut conn = PgConnection::connect(&url).await.unwrap();
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
-    let separator = if url.contains('?') { '&' } else { '?' };
-    let scoped = format!("{url}{separator}options=-csearch_path%3D{schema}");
-    (scoped, SchemaGuard { url, schema })
-}
-
-fn rand_suffix() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .elapsed()
-            .map(|d| d.as_nanos())
-            .unwrap_or(0),
-    );
-    hasher.finish() % 1_000_000_000
-}
-
 /// Starts the demo on `backend` ("sqlite" or "postgres").
 pub async fn start_demo(backend: &'static str) -> TestServer {
     start_demo_in(backend, tempfile::tempdir().unwrap()).await
@@ -137,8 +86,9 @@ pub async fn start_demo(backend: &'static str) -> TestServer {
 /// Starts the demo on `backend` with `dir` as the data folder, which may hold an earlier run.
 pub async fn start_demo_in(backend: &'static str, dir: tempfile::TempDir) -> TestServer {
     let (database_url, schema) = if backend == "postgres" {
-        let (url, guard) = postgres_url().await;
-        (Some(url), Some(guard))
+        let url = std::env::var("JIYUE_TEST_DATABASE_URL").unwrap();
+        let schema = PgSchema::create(&url).await.unwrap();
+        (Some(schema.url.clone()), Some(schema))
     } else {
         (None, None)
     };
