@@ -4,7 +4,7 @@
 pub(crate) const BASE_TEMPLATE: &str = "base.html";
 
 /// Templates of the default theme, by name.
-pub(crate) const TEMPLATES: [(&str, &str); 15] = [
+pub(crate) const TEMPLATES: [(&str, &str); 16] = [
     (
         BASE_TEMPLATE,
         include_str!("../../../themes/default/templates/base.html"),
@@ -36,6 +36,10 @@ pub(crate) const TEMPLATES: [(&str, &str); 15] = [
     (
         "gone.html",
         include_str!("../../../themes/default/templates/gone.html"),
+    ),
+    (
+        "site_map.html",
+        include_str!("../../../themes/default/templates/site_map.html"),
     ),
     (
         "entry_list.html",

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::catalog::Catalog;
 use crate::model::{
     ColumnPage, ColumnView, GonePage, HomePage, ItemPage, LangLink, NotFoundPage, SearchPage,
-    SiteView,
+    SiteMapPage, SiteView,
 };
 
 /// Everything the base layout prints in `<head>` and the header's language switch.
@@ -112,6 +112,10 @@ pub(crate) fn item(page: &ItemPage) -> PageHead {
 
 pub(crate) fn search(page: &SearchPage, catalog: &Catalog) -> PageHead {
     utility(&page.site, catalog, "search-title")
+}
+
+pub(crate) fn site_map(page: &SiteMapPage, catalog: &Catalog) -> PageHead {
+    utility(&page.site, catalog, "site-map-title")
 }
 
 pub(crate) fn gone(page: &GonePage, catalog: &Catalog) -> PageHead {

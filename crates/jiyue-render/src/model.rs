@@ -272,3 +272,19 @@ pub struct GonePage {
     pub site: SiteView,
     pub notice: String,
 }
+
+/// One column in the site map, with its child columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SiteMapColumn {
+    pub name: String,
+    pub url: String,
+    pub children: Vec<SiteMapColumn>,
+}
+
+/// The human-readable site map (网站地图) that every site footer links to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SiteMapPage {
+    pub site: SiteView,
+    /// Top-level columns in their set order.
+    pub columns: Vec<SiteMapColumn>,
+}

@@ -12,7 +12,8 @@ use crate::assets::{BASE_TEMPLATE, TEMPLATES};
 use crate::catalog::{Catalog, MessageArg, FALLBACK_LANG};
 use crate::meta::{self, PageHead};
 use crate::model::{
-    ColumnPage, DirectoryPage, GonePage, HomePage, ItemPage, NotFoundPage, SearchPage, SiteView,
+    ColumnPage, DirectoryPage, GonePage, HomePage, ItemPage, NotFoundPage, SearchPage, SiteMapPage,
+    SiteView,
 };
 use crate::RenderError;
 
@@ -122,6 +123,12 @@ impl Renderer {
     pub fn not_found(&self, page: &NotFoundPage) -> Result<String, RenderError> {
         let head = meta::not_found(page, &self.catalog);
         self.render("not_found.html", page.site.as_ref(), head, page)
+    }
+
+    /// Renders the human-readable site map (网站地图) of a site.
+    pub fn site_map(&self, page: &SiteMapPage) -> Result<String, RenderError> {
+        let head = meta::site_map(page, &self.catalog);
+        self.render("site_map.html", Some(&page.site), head, page)
     }
 
     /// Renders a 410 page for a withdrawn URL.

@@ -202,6 +202,19 @@ async fn site_page(
 
     match path {
         "/" | "/index.html" => return listing::home(app, directory, &ctx).await,
+        "/sitemap.html" => {
+            let root = ctx.column_by_path("").map(|column| column.id);
+            let model = jiyue_render::model::SiteMapPage {
+                site: ctx.view(directory, None),
+                columns: ctx.site_map(root, 0),
+            };
+            let html = app.renderer.site_map(&model)?;
+            let csp = site_csp(&ctx);
+            return Ok(Rendered {
+                page: page(&csp, StatusCode::OK, Body::Html, html, vec![nav_tag]),
+                cacheable: true,
+            });
+        }
         "/robots.txt" => {
             let body = jiyue_render::robots_txt(&ctx.url("/sitemap.xml"));
             let csp = site_csp(&ctx);

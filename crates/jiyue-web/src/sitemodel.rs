@@ -5,7 +5,7 @@ use jiyue_core::clock::to_china;
 use jiyue_core::paths::column_page_path;
 use jiyue_db::{Column, ItemSummary, Site};
 use jiyue_render::model::{
-    Breadcrumb, ColumnView, FooterView, LangLink, ListEntry, NavLink, SiteView,
+    Breadcrumb, ColumnView, FooterView, LangLink, ListEntry, NavLink, SiteMapColumn, SiteView,
 };
 
 use crate::SiteDirectory;
@@ -100,9 +100,7 @@ impl<'a> SiteContext<'a> {
                 address: settings.address.clone(),
                 badge_script_url: settings.badge_script_url.clone(),
                 error_report_script_url: settings.error_report_script_url.clone(),
-                // NOTE: the site map link points at the XML sitemap until a human-readable
-                // site map page exists.
-                site_map_url: self.url("/sitemap.xml"),
+                site_map_url: self.url("/sitemap.html"),
                 error_report_url,
             },
             nav,
@@ -122,6 +120,28 @@ impl<'a> SiteContext<'a> {
             }
         }
         Some(column.id)
+    }
+
+    /// Builds the site map: every column under its parent, in the set order.
+    pub fn site_map(&self, parent: Option<i64>, depth: usize) -> Vec<SiteMapColumn> {
+        let mut columns: Vec<&Column> = self
+            .columns
+            .iter()
+            .filter(|column| column.parent_id == parent && !column.path.is_empty())
+            .collect();
+        columns.sort_by_key(|column| (column.position, column.id));
+        columns
+            .into_iter()
+            .map(|column| SiteMapColumn {
+                name: column.name.clone(),
+                url: self.url(&column_page_path(&column.path, 0)),
+                children: if depth < 6 {
+                    self.site_map(Some(column.id), depth + 1)
+                } else {
+                    Vec::new()
+                },
+            })
+            .collect()
     }
 
     /// Builds the view of a column.

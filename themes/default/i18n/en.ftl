@@ -104,6 +104,7 @@ not-found-home = Go to the home page
 not-found-host = This platform hosts no website at { $host }. Check the address.
 gone-title = Page withdrawn
 gone-home = Go to the home page
+site-map-title = Site map
 
 ## Platform directory
 

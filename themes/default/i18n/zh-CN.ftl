@@ -101,6 +101,7 @@ not-found-home = 返回首页
 not-found-host = 本平台没有托管网站 { $host }，请检查地址。
 gone-title = 信息已撤下
 gone-home = 返回首页
+site-map-title = 网站地图
 
 ## Platform directory
 

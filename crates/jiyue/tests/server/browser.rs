@@ -317,6 +317,7 @@ async fn browser_accessibility_axe() {
             server.url("www.jl.localhost", &search_path(PILOT)),
         ),
         ("directory", server.url("localhost", "/")),
+        ("site map", server.url("www.jl.localhost", "/sitemap.html")),
         ("404", server.url("www.jl.localhost", "/no/such/page.html")),
     ];
     let mut blocking = Vec::new();

@@ -211,6 +211,22 @@ async fn feed_sitemap_and_robots() {
         server.port
     )));
 
+    // The human-readable site map lists the columns and every footer links to it.
+    let (status, site_map) = server.get("www.jl.localhost", "/sitemap.html").await;
+    assert_eq!(status, 200);
+    assert!(site_map.contains("网站地图"));
+    for column in ["要闻", "通知公告", "政策文件", "信息公开指南"] {
+        assert!(site_map.contains(column), "the site map lists {column}");
+    }
+    assert!(
+        site_map.contains("/tzgg/index.html"),
+        "the site map links the column pages"
+    );
+    assert!(
+        column.contains("/sitemap.html"),
+        "the footer links the site map"
+    );
+
     let (status, robots) = server.get("www.jl.localhost", "/robots.txt").await;
     assert_eq!(status, 200);
     assert!(robots.contains("Sitemap: http://www.jl.localhost"));
