@@ -32,7 +32,7 @@ pub enum ColumnType {
     Other,
 }
 
-/// How old the newest item of a column may be before the column counts as not updated.
+/// The maximum age of a column's newest item before the column counts as not updated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Freshness {
     /// The newest item must be at most this many days old.

@@ -1,7 +1,7 @@
 //! The error returned when a code, name or path fails to parse.
 
 /// A value that failed to parse. Each variant carries the rejected value as given and the
-/// reason, which says what to change.
+/// reason, which states what to change.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CodeError {
     /// A unified social credit code (统一社会信用代码) that breaks GB 32100.

@@ -18,7 +18,7 @@ pub use validate::{
 pub struct FieldError {
     /// The field name as written in import files, such as `document_number`.
     pub field: &'static str,
-    /// What is wrong with the value and how to correct it.
+    /// The problem with the value and how to correct it.
     pub message: String,
 }
 

@@ -14,7 +14,7 @@ pub type ItemId = i64;
 pub type RevisionId = i64;
 pub type FileId = i64;
 
-/// Who is asking: storage functions only reach rows inside the scope.
+/// The caller's scope: storage functions only reach rows inside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
     /// The platform itself: imports, the demo builder and platform operators.
@@ -166,7 +166,7 @@ pub struct ItemInput {
     pub sample: bool,
 }
 
-/// What `save_item` did.
+/// The outcome of `save_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SavedItem {
     pub item_id: ItemId,
@@ -217,7 +217,7 @@ pub struct ItemSummary {
     pub sample: bool,
 }
 
-/// What a public URL leads to.
+/// The target of a public URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum RouteTarget {
     Item(ItemId),

@@ -37,7 +37,7 @@ impl Pagination {
     /// `per_page` at a time. `url_of` returns the URL of a page given its 0-based number.
     ///
     /// A `per_page` of 0 counts as 1. A `page` past the last page yields no next link; the
-    /// caller should answer such a request with 404 instead of rendering it.
+    /// caller should respond to such a request with 404 instead of rendering it.
     pub fn new(
         page: usize,
         total_items: u64,

@@ -281,6 +281,7 @@ impl PageCache {
         if self.epoch.load(Ordering::Acquire) != epoch {
             return;
         }
+
         let key: Box<str> = path.into();
         inner.remove(site, &key);
         for tag in &page.tags {
@@ -296,6 +297,7 @@ impl PageCache {
         inner.order.push_back((site, key.clone(), serial));
         let entry = Entry { page, serial };
         inner.pages.entry(site).or_default().insert(key, entry);
+
         while inner.used > self.budget {
             let Some((old_site, old_path, old_serial)) = inner.order.pop_front() else {
                 break;
@@ -303,6 +305,19 @@ impl PageCache {
             if inner.serial_of(old_site, &old_path) == Some(old_serial) {
                 inner.remove(old_site, &old_path);
             }
+        }
+
+        // Invalidated and replaced pages leave stale entries in the order queue; drop them
+        // once they outnumber the live pages, so the queue cannot grow without bound.
+        let live: usize = inner.pages.values().map(HashMap::len).sum();
+        if inner.order.len() > 2 * live + 64 {
+            let Inner { order, pages, .. } = &mut *inner;
+            order.retain(|(site, path, serial)| {
+                pages
+                    .get(site)
+                    .and_then(|site_pages| site_pages.get(path))
+                    .is_some_and(|entry| entry.serial == *serial)
+            });
         }
     }
 
@@ -423,6 +438,23 @@ mod tests {
         assert!(stats.bytes <= stats.budget);
         assert!(cache.get(1, "/4.html").is_some());
         assert!(cache.get(1, "/0.html").is_none());
+    }
+
+    #[test]
+    fn order_queue_stays_bounded_under_churn() {
+        let cache = PageCache::new(10_000_000);
+        for round in 0..1000 {
+            cache.insert(1, "/a.html", page("a", &["item:1"]), cache.epoch());
+            if round % 2 == 0 {
+                cache.invalidate(&["item:1".to_string()]);
+            }
+        }
+        let order_len = cache.inner.read().order.len();
+        assert!(
+            order_len <= 2 * cache.stats().pages + 65,
+            "order queue has {order_len} entries"
+        );
+        assert!(cache.get(1, "/a.html").is_some());
     }
 
     #[test]

@@ -1,10 +1,10 @@
-//! The in-memory host table: which site, redirect or platform page answers each `Host`.
+//! The in-memory host table: the site, redirect or platform page that serves each `Host`.
 
 use std::collections::HashMap;
 
 use jiyue_db::{Site, SiteId};
 
-/// What a host name leads to.
+/// The target of a host name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostTarget {
     /// A hosted site.
@@ -20,7 +20,7 @@ pub enum HostTarget {
 pub struct HostConfig {
     /// The platform's own domain, such as `jl.gov.cn`.
     pub platform_domain: String,
-    /// In demo mode every `.gov.cn` name also answers as `.localhost`, links use the
+    /// In demo mode every `.gov.cn` name is also served as `.localhost`, links use the
     /// `.localhost` names, and plain `localhost` shows the directory.
     pub demo: bool,
     /// `http` or `https`, used in links between sites.

@@ -57,7 +57,7 @@ pub async fn open_db(
     Ok(db.with_blob_store(blobs))
 }
 
-/// Starts the platform as `args` say and returns once both listeners accept connections.
+/// Starts the platform as `args` set it up and returns once both listeners accept connections.
 pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
     let file = read_config(args.data.config.as_deref())?;
     let data = resolve_data(&args.data, &file)?;

@@ -29,7 +29,7 @@ pub struct DataArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// Build the Jilin demo province (idempotent) and answer on `*.localhost` names
+    /// Build the Jilin demo province (idempotent) and serve it on `*.localhost` names
     #[arg(long, env = "JIYUE_DEMO")]
     pub demo: bool,
     /// Address of the public listener [default: 127.0.0.1:8080]

@@ -11,7 +11,7 @@ async fn cache_hit_needs_no_database() {
     let (status, first) = server.get("www.jl.localhost", "/yw/index.html").await;
     assert_eq!(status, 200);
 
-    // Close every database connection: cached pages still answer, uncached ones cannot.
+    // Close every database connection: cached pages are still served, uncached ones cannot be.
     server.app().db.close().await;
     let (status, second) = server.get("www.jl.localhost", "/yw/index.html").await;
     assert_eq!(

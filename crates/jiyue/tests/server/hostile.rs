@@ -1,5 +1,5 @@
 //! Hostile and malformed requests: none may crash the server or get a 5xx, and the server
-//! keeps answering afterwards.
+//! keeps serving afterwards.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

@@ -1,4 +1,4 @@
-//! Restarts: changes committed while the index was not told of them (a crash between the
+//! Restarts: changes committed while the index missed them (a crash between the
 //! database commit and the index commit) reach the search index when the server starts.
 
 use crate::support::{hrefs, start_demo, start_demo_in};
@@ -20,7 +20,7 @@ async fn index_catches_up_at_restart() {
     );
     let dir = server.stop_keeping_data().await;
 
-    // Store an item with the server down: the outbox holds its event, the index does not.
+    // Store an item with the server down: the outbox contains its event, the index does not.
     let item = "+++\n\
         id = \"restart-probe\"\n\
         org = \"11220000000000019E\"\n\

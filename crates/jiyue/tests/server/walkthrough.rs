@@ -42,7 +42,9 @@ async fn walkthrough(server: &crate::support::TestServer) {
     assert!(title.contains("政府网站集约化"), "{backend}: title {title}");
     assert!(meta(&zh, "PubDate").unwrap().starts_with("2018-11-"));
     assert!(meta(&zh, "ContentSource").is_some());
-    assert!(zh.contains("<header") && zh.contains("<main") && zh.contains("<footer"));
+    assert!(zh.contains("<header"), "{backend}: header");
+    assert!(zh.contains("<main"), "{backend}: main content");
+    assert!(zh.contains("<footer"), "{backend}: footer");
     assert!(
         zh.contains("2200000001"),
         "{backend}: site code in the footer"
@@ -113,8 +115,22 @@ async fn walkthrough(server: &crate::support::TestServer) {
         .unwrap_or_else(|| panic!("{backend}: 生态环境厅 does not list the census news"));
     let census_path = census.split(&format!(":{}", server.port)).nth(1).unwrap();
     let (_, census_page) = server.get("sthjt.jl.localhost", census_path).await;
-    assert!(census_page.contains("李干杰") && census_page.contains("宁吉喆"));
-    assert!(!census_page.contains("李甘杰") && !census_page.contains("集团办公室"));
+    assert!(
+        census_page.contains("李干杰"),
+        "{backend}: 李干杰 spelled right"
+    );
+    assert!(
+        census_page.contains("宁吉喆"),
+        "{backend}: 宁吉喆 spelled right"
+    );
+    assert!(
+        !census_page.contains("李甘杰"),
+        "{backend}: misspelled 李甘杰"
+    );
+    assert!(
+        !census_page.contains("集团办公室"),
+        "{backend}: mistranslated 集团办公室"
+    );
 
     // The directory of all sites on plain localhost lists every demo site.
     let (status, directory) = server.get("localhost", "/").await;
