@@ -15,6 +15,17 @@ pub enum DbError {
     /// The caller's scope does not reach the rows the request touches.
     #[error("{0}")]
     OutOfScope(String),
+    /// A save was made on top of a revision that is no longer the newest: someone else saved
+    /// in between. Nothing was stored; the editor compares with `latest` and saves again.
+    #[error("item {item_id} changed since revision {base} was opened: revision {latest} is newer; compare the two and save again")]
+    Stale {
+        item_id: i64,
+        base: i64,
+        latest: i64,
+    },
+    /// A workflow step breaks a review rule.
+    #[error("{0}")]
+    Workflow(jiyue_core::workflow::WorkflowError),
     /// An item of a batch failed; the batch stored nothing.
     #[error("item \"{external_id}\": {source}")]
     Item {

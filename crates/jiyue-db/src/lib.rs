@@ -7,6 +7,8 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod access_log;
+mod audit;
 mod blobs;
 mod columns;
 mod db;
@@ -19,10 +21,24 @@ mod routes;
 mod scope;
 mod sites;
 mod sql;
+mod staff;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use access_log::{AccessFilter, AccessRecord, MIN_ACCESS_RETAIN_DAYS};
+pub use audit::{
+    AuditEntry, AuditFilter, AuditProblem, AuditRecord, AuditReport, AuditResult,
+    MIN_AUDIT_RETAIN_MONTHS,
+};
 pub use blobs::{sm3_hex, BlobStore};
 pub use db::{Backend, Db, Pool};
 pub use error::{DbError, Result};
+pub use items::editorial::{
+    AdminItem, DesiredPlacements, DraftInput, PendingPlacement, RevisionDetail, RevisionSummary,
+    ReviewStepRecord, SavedDraft, ScheduleRun, StepOutcome, Withdrawal, WorkEntry,
+};
 pub use model::*;
+pub use staff::{
+    check_username, normalize_username, GrantRef, NewStaff, Session, SessionStage, Staff, StaffId,
+    StoredFactor, StoredGrant,
+};

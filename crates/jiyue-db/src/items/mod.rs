@@ -2,6 +2,7 @@
 //! routes, translations, legacy URLs) and the reads that public pages and the search index
 //! need.
 
+pub(crate) mod editorial;
 mod links;
 mod read;
 mod resolve;
@@ -41,6 +42,13 @@ pub(crate) async fn find_item(
 ) -> Result<Option<ItemRecord>> {
     let sql = format!("SELECT {ITEM_COLUMNS} FROM items i WHERE i.external_id = $1");
     let row = conn.fetch_optional(&sql, args![external_id]).await?;
+    row.as_ref().map(item_from_row).transpose()
+}
+
+/// Finds an item by id.
+pub(crate) async fn find_item_by_id(conn: &mut Conn<'_>, item_id: ItemId) -> Result<Option<ItemRecord>> {
+    let sql = format!("SELECT {ITEM_COLUMNS} FROM items i WHERE i.id = $1");
+    let row = conn.fetch_optional(&sql, args![item_id]).await?;
     row.as_ref().map(item_from_row).transpose()
 }
 

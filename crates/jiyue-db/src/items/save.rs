@@ -67,7 +67,7 @@ impl Db {
     }
 }
 
-async fn save_one(
+pub(super) async fn save_one(
     conn: &mut Conn<'_>,
     scope: &Scope,
     input: &ItemInput,
@@ -124,6 +124,9 @@ async fn save_one(
     };
     if !changed {
         return Ok((saved, None));
+    }
+    if input.publish {
+        mark_published(conn, item.id, revision_id, micros(now)).await?;
     }
     let published_now = input.publish && item.live_revision_id != Some(revision_id);
     let kind = if published_now {
@@ -197,8 +200,29 @@ async fn plan_publication(
     })
 }
 
+/// Marks the live revision published and the one it replaces superseded.
+async fn mark_published(
+    conn: &mut Conn<'_>,
+    item_id: i64,
+    revision_id: RevisionId,
+    now: i64,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE revisions SET state = 'superseded', updated_at = $1 \
+         WHERE item_id = $2 AND state = 'published' AND id <> $3",
+        args![now, item_id, revision_id],
+    )
+    .await?;
+    conn.execute(
+        "UPDATE revisions SET state = 'published', updated_at = $1 WHERE id = $2 AND state <> 'published'",
+        args![now, revision_id],
+    )
+    .await?;
+    Ok(())
+}
+
 /// Counts the next index-number serial of an organization and year inside the transaction.
-async fn next_serial(conn: &mut Conn<'_>, org_code: &str, year: i32) -> Result<u32> {
+pub(super) async fn next_serial(conn: &mut Conn<'_>, org_code: &str, year: i32) -> Result<u32> {
     let row = conn
         .fetch_one(
             "INSERT INTO index_serials (org_code, year, last_serial) VALUES ($1, $2, 1) \

@@ -3,8 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod audit;
 mod blobs;
 mod concurrency;
+mod editorial;
 mod fixtures;
 mod items;
 mod links;
