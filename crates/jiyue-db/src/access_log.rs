@@ -39,7 +39,8 @@ pub struct AccessRecord {
     pub duration_us: u64,
 }
 
-/// Which rows `access_log_query` returns. Every field left `None` matches everything.
+/// The conditions a row must meet to be returned by `access_log_query`. A field left `None`
+/// matches every row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccessFilter {
     /// Requests at or after this instant.

@@ -11,6 +11,7 @@ mod access_log;
 mod audit;
 mod blobs;
 mod columns;
+mod columns_admin;
 mod db;
 mod error;
 mod items;

@@ -2,8 +2,9 @@
 //! segments. Every write takes the audit lock first, so entries get gapless sequence numbers
 //! and each one chains to the true previous entry, even with many server nodes.
 
-use jiyue_auth::chain::{entry_mac, head_mac, seal_mac, AuditFields, ChainMac};
+use jiyue_auth::chain::{entry_mac, head_mac, AuditFields, ChainMac};
 
+use super::rows::{SegmentRow, SEGMENT_COLUMNS};
 use super::{
     retention_passed, segment_of, truncate_chars, AuditEntry, AUDIT_LOCK_KEY, GENESIS_MAC,
     MAX_DETAIL_CHARS, MIN_AUDIT_RETAIN_MONTHS,
@@ -12,51 +13,17 @@ use crate::db::Db;
 use crate::error::{DbError, Result};
 use crate::sql::{args, micros, Conn};
 
-/// A row of `audit_segments`.
-pub(super) struct SegmentRow {
-    pub segment: String,
-    pub first_seq: i64,
-    pub last_seq: i64,
-    pub entries: i64,
-    pub last_mac: String,
-    pub seal_mac: Option<String>,
-    pub pruned_at: Option<i64>,
-}
-
-pub(super) const SEGMENT_COLUMNS: &str =
-    "segment, first_seq, last_seq, entries, last_mac, seal_mac, pruned_at";
-
-impl SegmentRow {
-    pub(super) fn read(row: &crate::sql::Row) -> Result<SegmentRow> {
-        Ok(SegmentRow {
-            segment: row.text("segment")?,
-            first_seq: row.int("first_seq")?,
-            last_seq: row.int("last_seq")?,
-            entries: row.int("entries")?,
-            last_mac: row.text("last_mac")?,
-            seal_mac: row.opt_text("seal_mac")?,
-            pruned_at: row.opt_int("pruned_at")?,
-        })
-    }
-
-    /// Computes the seal MAC this row should carry.
-    pub(super) fn expected_seal(&self, mac: &dyn ChainMac) -> String {
-        seal_mac(
-            mac,
-            &self.segment,
-            self.first_seq,
-            self.last_seq,
-            self.entries,
-            &self.last_mac,
-        )
-    }
-}
-
-/// Waits for the audit lock on PostgreSQL. On SQLite the single writer connection already
-/// serializes write transactions.
+/// Takes the write lock before the transaction reads anything. On PostgreSQL this is an
+/// advisory lock held until commit. On SQLite a write statement that changes no row takes the
+/// database write lock at once, waiting up to the busy timeout. A transaction that read first
+/// would fail instead of waiting if another process, such as `jiyue audit seal`, wrote in
+/// between.
 async fn lock(conn: &mut Conn<'_>) -> Result<()> {
     if conn.is_pg() {
         conn.execute("SELECT pg_advisory_xact_lock($1)", args![AUDIT_LOCK_KEY])
+            .await?;
+    } else {
+        conn.execute("UPDATE audit_head SET seq = seq WHERE id = 0", args![])
             .await?;
     }
     Ok(())
@@ -155,15 +122,8 @@ impl Db {
         let entry_mac = entry_mac(mac, &previous_mac, &fields);
         insert_entry(&mut conn, &fields, &entry_mac).await?;
         record_in_segment(&mut conn, &segment, seq, &entry_mac).await?;
-        conn.execute(
-            "INSERT INTO audit_head (id, seq, last_mac, head_mac) VALUES (1, $1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, last_mac = excluded.last_mac, \
-             head_mac = excluded.head_mac",
-            args![seq, &entry_mac, head_mac(mac, seq, &entry_mac)],
-        )
-        .await?;
+        write_head(&mut conn, mac, seq, &entry_mac).await?;
 
-        drop(conn);
         tx.commit().await?;
         Ok(seq)
     }
@@ -177,7 +137,6 @@ impl Db {
         let mut conn = tx.conn();
         lock(&mut conn).await?;
         let sealed = seal_before(&mut conn, mac, &segment_of(now), micros(now)).await?;
-        drop(conn);
         tx.commit().await?;
         Ok(sealed)
     }
@@ -218,7 +177,6 @@ impl Db {
             pruned.push(segment.segment);
         }
 
-        drop(conn);
         tx.commit().await?;
         Ok(pruned)
     }
@@ -242,6 +200,17 @@ async fn insert_entry(conn: &mut Conn<'_>, fields: &AuditFields<'_>, mac: &str) 
             fields.segment,
             mac,
         ],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn write_head(conn: &mut Conn<'_>, mac: &dyn ChainMac, seq: i64, last: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit_head (id, seq, last_mac, head_mac) VALUES (1, $1, $2, $3) \
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, last_mac = excluded.last_mac, \
+         head_mac = excluded.head_mac",
+        args![seq, last, head_mac(mac, seq, last)],
     )
     .await?;
     Ok(())

@@ -14,6 +14,7 @@
 mod append;
 mod query;
 mod report;
+mod rows;
 mod verify;
 
 use std::fmt;
@@ -46,9 +47,9 @@ pub struct AuditEntry {
     pub actor_id: Option<i64>,
     /// The source IP address of the request.
     pub address: String,
-    /// What was done, such as `login` or `staff.disable`.
+    /// The action name, such as `login` or `staff.disable`.
     pub action: String,
-    /// What it was done to, such as a username or an item id.
+    /// The object of the action, such as a username or an item id.
     pub target: String,
     pub result: AuditResult,
     /// Free text, truncated to 2,000 characters when appended.

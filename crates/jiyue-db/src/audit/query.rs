@@ -8,10 +8,11 @@ use crate::db::Db;
 use crate::error::Result;
 use crate::sql::{micros, Arg, Row};
 
-/// The most entries one query returns.
+/// The maximum number of rows one query returns.
 const MAX_LIMIT: i64 = 10_000;
 
-/// Which entries `audit_query` returns. Every field left `None` matches everything.
+/// The conditions an entry must meet to be returned by `audit_query`. A field left `None`
+/// matches every entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilter {
     /// Entries at or after this instant.

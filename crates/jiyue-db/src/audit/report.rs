@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-/// What `audit_verify` checked and found.
+/// The outcome of `audit_verify`: counts of what was checked and every problem found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AuditReport {
     /// Entries read, including those reported as problems.

@@ -2,25 +2,27 @@
 //! the head, read in one consistent snapshot.
 //!
 //! The walk reads entries in sequence order, a page at a time. It keeps the MACs the next entry
-//! may chain to: normally just the stored MAC of the entry before. When an entry fails, the next
-//! one may chain to its stored MAC (a field was changed) or to the MAC recomputed from its fields
-//! (the MAC was changed), so one changed entry is reported once and its neighbors stay clean.
+//! may chain to, normally just the stored MAC of the entry before. After an entry fails, the next
+//! one may chain to the failed entry's stored MAC, which is right when a field was changed, or to
+//! the MAC recomputed from its fields, which is right when the MAC was changed. One changed entry
+//! is therefore reported once, and its neighbors verify.
 
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
-use jiyue_auth::chain::{entry_mac, head_mac, AuditFields, ChainMac};
+use jiyue_auth::chain::{entry_mac, head_mac, ChainMac};
 
-use super::append::{SegmentRow, SEGMENT_COLUMNS};
+use super::rows::{EntryRow, SegmentRow, SEGMENT_COLUMNS};
 use super::{retention_passed, AuditProblem, AuditReport, GENESIS_MAC, MIN_AUDIT_RETAIN_MONTHS};
 use crate::db::{Db, Pool};
 use crate::error::Result;
-use crate::sql::{args, Row, Tx};
+use crate::sql::{args, Conn, Row, Tx};
 
 /// Entries read per query.
 const PAGE_SIZE: i64 = 5_000;
 
-/// The most MACs the next entry may chain to; more only arise from runs of failed entries.
+/// The maximum number of MACs the next entry may chain to. More than one arise only after a
+/// failed entry.
 const MAX_CANDIDATES: usize = 3;
 
 /// The head row as read, and whether its MAC verifies.
@@ -28,54 +30,6 @@ struct Head {
     seq: i64,
     last_mac: String,
     valid: bool,
-}
-
-/// An entry as read, with the MAC stored beside it.
-struct EntryRow {
-    seq: i64,
-    at: i64,
-    actor: String,
-    actor_id: Option<i64>,
-    address: String,
-    action: String,
-    target: String,
-    result: String,
-    detail: String,
-    segment: String,
-    mac: String,
-}
-
-impl EntryRow {
-    fn read(row: &Row) -> Result<EntryRow> {
-        Ok(EntryRow {
-            seq: row.int("seq")?,
-            at: row.int("at")?,
-            actor: row.text("actor")?,
-            actor_id: row.opt_int("actor_id")?,
-            address: row.text("address")?,
-            action: row.text("action")?,
-            target: row.text("target")?,
-            result: row.text("result")?,
-            detail: row.text("detail")?,
-            segment: row.text("segment")?,
-            mac: row.text("mac")?,
-        })
-    }
-
-    fn fields(&self) -> AuditFields<'_> {
-        AuditFields {
-            seq: self.seq,
-            at_micros: self.at,
-            actor: &self.actor,
-            actor_id: self.actor_id,
-            address: &self.address,
-            action: &self.action,
-            target: &self.target,
-            result: &self.result,
-            detail: &self.detail,
-            segment: &self.segment,
-        }
-    }
 }
 
 /// The state of one verification run.
@@ -326,7 +280,7 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// Opens a read-only transaction, so every page of the walk sees the same state of the log
+/// Opens a read-only transaction, so every page of the walk reads the same state of the log
 /// even while other connections append.
 async fn snapshot(db: &Db) -> Result<Tx> {
     match &db.pool {
@@ -370,26 +324,7 @@ impl Db {
             .map(|row| read_head(&row, mac))
             .transpose()?;
         let mut checker = Checker::new(mac, segments, head.as_ref(), now);
-
-        let mut after = i64::MIN;
-        loop {
-            let rows = conn
-                .fetch_all(
-                    "SELECT seq, at, actor, actor_id, address, action, target, result, detail, \
-                     segment, mac FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-                    args![after, PAGE_SIZE],
-                )
-                .await?;
-            for row in &rows {
-                let entry = EntryRow::read(row)?;
-                checker.visit(&entry);
-                after = entry.seq;
-            }
-            if (rows.len() as i64) < PAGE_SIZE {
-                break;
-            }
-        }
-        drop(conn);
+        walk_entries(&mut conn, &mut checker).await?;
         tx.commit().await?;
 
         let report = checker.finish(head.as_ref());
@@ -400,6 +335,28 @@ impl Db {
             "audit log verified"
         );
         Ok(report)
+    }
+}
+
+/// Feeds every entry to `checker` in sequence order, one page at a time.
+async fn walk_entries(conn: &mut Conn<'_>, checker: &mut Checker<'_>) -> Result<()> {
+    let mut after = i64::MIN;
+    loop {
+        let rows = conn
+            .fetch_all(
+                "SELECT seq, at, actor, actor_id, address, action, target, result, detail, \
+                 segment, mac FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+                args![after, PAGE_SIZE],
+            )
+            .await?;
+        for row in &rows {
+            let entry = EntryRow::read(row)?;
+            checker.visit(&entry);
+            after = entry.seq;
+        }
+        if (rows.len() as i64) < PAGE_SIZE {
+            return Ok(());
+        }
     }
 }
 

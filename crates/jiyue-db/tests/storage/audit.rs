@@ -3,6 +3,7 @@
 //! year. Tampering is simulated with raw SQL after dropping the guard triggers.
 
 mod access_log;
+mod paging;
 mod tamper;
 
 use chrono::Duration;
@@ -174,6 +175,24 @@ async fn clock_set_back_stays_in_newest_segment() {
 }
 
 #[tokio::test]
+async fn append_to_sealed_month_is_rejected() {
+    for db in dbs().await {
+        let mac = key();
+        db.audit_append(&mac, &entry(1)).await.unwrap();
+        db.clock.advance(Duration::days(62));
+        assert_eq!(db.audit_seal_due(&mac).await.unwrap(), vec!["2024-03"]);
+
+        db.clock.advance(Duration::days(-62));
+        let error = db.audit_append(&mac, &entry(2)).await.unwrap_err();
+        assert!(error.is_conflict(), "{}: {error}", db.label());
+        assert!(error.to_string().contains("2024-03"), "{error}");
+        let report = db.audit_verify(&mac).await.unwrap();
+        assert!(report.is_clean(), "{}: {:?}", db.label(), report.problems);
+        assert_eq!(report.entries, 1);
+    }
+}
+
+#[tokio::test]
 async fn detail_is_cut_to_2000_characters() {
     for db in dbs().await {
         let mac = key();
@@ -325,4 +344,28 @@ async fn concurrent_appends_are_gapless() {
     let report = db.audit_verify(&key()).await.unwrap();
     assert!(report.is_clean(), "{:?}", report.problems);
     assert_eq!(report.entries, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_sqlite_handles_append_in_turn() {
+    // Two handles on one file behave like the server and a `jiyue audit` command.
+    let db = jiyue_db::testing::fresh_db().await.unwrap();
+    let url = format!("sqlite://{}", db.dir.path().join("jiyue.db").display());
+    let other = Db::open(&url, db.clock.clone()).await.unwrap();
+    let mut tasks = Vec::new();
+    for handle in [db.db.clone(), other] {
+        tasks.push(tokio::spawn(async move {
+            let mac = key();
+            for n in 0..40 {
+                handle.audit_append(&mac, &entry(n)).await.unwrap();
+                handle.audit_seal_due(&mac).await.unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let report = db.audit_verify(&key()).await.unwrap();
+    assert!(report.is_clean(), "{:?}", report.problems);
+    assert_eq!(report.entries, 80);
 }

@@ -61,7 +61,7 @@ pub(crate) async fn publish_in(
     store_review(conn, revision.id, &review, None, micros(now)).await?;
     let mut keep = placements.extras.clone();
     keep.push(placements.home);
-    redirect_dropped_placements(conn, item.id, &keep, micros(now)).await?;
+    redirect_dropped_placements(conn, item.id, &keep).await?;
     let step = StepRecord {
         item_id: item.id,
         revision_id: Some(revision.id),
@@ -126,7 +126,6 @@ async fn redirect_dropped_placements(
     conn: &mut Conn<'_>,
     item_id: ItemId,
     keep: &[i64],
-    now: i64,
 ) -> Result<()> {
     let rows = conn
         .fetch_all(
@@ -149,7 +148,6 @@ async fn redirect_dropped_placements(
         .await?;
         conn.execute("DELETE FROM placements WHERE id = $1", args![row.int("id")?])
             .await?;
-        let _ = now;
     }
     Ok(())
 }
@@ -236,17 +234,19 @@ fn check_withdrawal(how: &Withdrawal) -> Result<()> {
         Withdrawal::Gone { notice } if notice.chars().count() > 500 => Err(DbError::Invalid(
             "the withdrawal notice is longer than 500 characters; shorten it".to_string(),
         )),
-        Withdrawal::Redirect { location }
-            if !(location.starts_with('/') && !location.starts_with("//"))
-                && !location.starts_with("https://")
-                && !location.starts_with("http://") =>
-        {
+        Withdrawal::Redirect { location } if !is_replacement_location(location.trim()) => {
             Err(DbError::Invalid(format!(
                 "replacement \"{location}\" is neither a path starting with / nor an http(s) URL; correct it"
             )))
         }
         _ => Ok(()),
     }
+}
+
+/// Returns true for a local path (`/…`, not `//…`) or an absolute http(s) URL.
+fn is_replacement_location(location: &str) -> bool {
+    let local = location.starts_with('/') && !location.starts_with("//");
+    local || location.starts_with("https://") || location.starts_with("http://")
 }
 
 /// Takes an item offline inside the caller's transaction.

@@ -8,7 +8,7 @@ use super::{append_spread, drop_guards, key, raw, raw_text};
 use crate::fixtures::dbs;
 
 /// Opens every backend with 100 entries over March, April and May 2024 and the guard triggers
-/// dropped. March holds entries 1 to 37, April 38 to 73 and May 74 to 100.
+/// dropped. March contains entries 1 to 37, April 38 to 73 and May 74 to 100.
 async fn tampered_dbs() -> Vec<TestDb> {
     let dbs = dbs().await;
     for db in &dbs {
