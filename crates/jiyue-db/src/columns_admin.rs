@@ -1,14 +1,17 @@
-//! Column administration beyond `upsert_column`: counting the items and children of a column and deleting an
-//! empty column.
+//! Column administration beyond `upsert_column`: counting the items and children of a column
+//! and deleting an empty column. It also lists the scheduled withdrawals that the editorial
+//! work page shows.
 //!
 //! A column is deleted only when it has no child columns, no placements and no item routes.
 //! Its page routes stay as 410 Gone with a notice, so a published URL keeps answering, and
 //! grants scoped to it are removed with it.
 
+use chrono::{DateTime, Utc};
+
 use crate::db::Db;
 use crate::error::{DbError, Result};
-use crate::model::ColumnId;
 use crate::model::Scope;
+use crate::model::{ColumnId, ItemId};
 use crate::outbox::{insert_events, tags, NewEvent};
 use crate::scope::check_site;
 use crate::sql::{args, micros, Conn};
@@ -27,6 +30,22 @@ impl Db {
     pub async fn column_child_count(&self, column_id: ColumnId) -> Result<i64> {
         let mut handle = self.reader().await?;
         count_children(&mut handle.conn(), column_id).await
+    }
+
+    /// Lists the items with a scheduled withdrawal, soonest first, with the time it is due.
+    pub async fn scheduled_withdrawals(&self, limit: i64) -> Result<Vec<(ItemId, DateTime<Utc>)>> {
+        let mut handle = self.reader().await?;
+        let rows = handle
+            .conn()
+            .fetch_all(
+                "SELECT id, withdraw_at FROM items WHERE withdraw_at IS NOT NULL \
+                 ORDER BY withdraw_at, id LIMIT $1",
+                args![limit],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.int("id")?, row.time("withdraw_at")?)))
+            .collect()
     }
 
     /// Deletes an empty column, or fails with `Conflict` while items are placed in it or it has

@@ -35,8 +35,8 @@ pub use blobs::{sm3_hex, BlobStore};
 pub use db::{Backend, Db, Pool};
 pub use error::{DbError, Result};
 pub use items::editorial::{
-    AdminItem, DesiredPlacements, DraftInput, PendingPlacement, RevisionDetail, RevisionSummary,
-    ReviewStepRecord, SavedDraft, ScheduleRun, StepOutcome, Withdrawal, WorkEntry,
+    AdminItem, DesiredPlacements, DraftInput, PendingPlacement, ReviewStepRecord, RevisionDetail,
+    RevisionSummary, SavedDraft, ScheduleRun, StepOutcome, Withdrawal, WorkEntry,
 };
 pub use model::*;
 pub use staff::{

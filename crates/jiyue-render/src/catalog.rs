@@ -12,14 +12,45 @@ use crate::RenderError;
 /// The language used when a page's language has no catalog or a message is missing from it.
 pub const FALLBACK_LANG: &str = "zh-CN";
 
-/// The compiled-in Fluent sources, by BCP 47 tag.
-pub(crate) const SOURCES: [(&str, &str); 2] = [
+/// The compiled-in Fluent sources, by BCP 47 tag: the public theme's messages, then the
+/// admin interface's. Each language's files load into one bundle, so a key defined in two of
+/// them is an error.
+pub(crate) const SOURCES: [(&str, &[FluentSource]); 2] = [
     (
         "zh-CN",
-        include_str!("../../../themes/default/i18n/zh-CN.ftl"),
+        &[
+            FluentSource {
+                file: "zh-CN.ftl",
+                text: include_str!("../../../themes/default/i18n/zh-CN.ftl"),
+            },
+            FluentSource {
+                file: "admin.zh-CN.ftl",
+                text: include_str!("../../../themes/default/i18n/admin.zh-CN.ftl"),
+            },
+        ],
     ),
-    ("en", include_str!("../../../themes/default/i18n/en.ftl")),
+    (
+        "en",
+        &[
+            FluentSource {
+                file: "en.ftl",
+                text: include_str!("../../../themes/default/i18n/en.ftl"),
+            },
+            FluentSource {
+                file: "admin.en.ftl",
+                text: include_str!("../../../themes/default/i18n/admin.en.ftl"),
+            },
+        ],
+    ),
 ];
+
+/// One compiled-in Fluent file.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FluentSource {
+    /// File name inside `themes/default/i18n`, for error messages.
+    pub file: &'static str,
+    pub text: &'static str,
+}
 
 /// One argument value of a message: text or a number (numbers select plural forms).
 #[derive(Debug, Clone, PartialEq)]
@@ -50,8 +81,8 @@ impl Catalog {
     /// catch before release.
     pub fn embedded() -> Result<Catalog, RenderError> {
         let mut bundles = BTreeMap::new();
-        for (lang, source) in SOURCES {
-            bundles.insert(lang.to_owned(), load_bundle(lang, source)?);
+        for (lang, sources) in SOURCES {
+            bundles.insert(lang.to_owned(), load_bundle(lang, sources)?);
         }
         Ok(Catalog { bundles })
     }
@@ -119,7 +150,10 @@ fn primary_subtag(lang: &str) -> &str {
     lang.split(['-', '_']).next().unwrap_or(lang)
 }
 
-fn load_bundle(lang: &str, source: &str) -> Result<FluentBundle<FluentResource>, RenderError> {
+fn load_bundle(
+    lang: &str,
+    sources: &[FluentSource],
+) -> Result<FluentBundle<FluentResource>, RenderError> {
     let catalog_error = |message: String| RenderError::Catalog {
         lang: lang.to_owned(),
         message,
@@ -128,16 +162,25 @@ fn load_bundle(lang: &str, source: &str) -> Result<FluentBundle<FluentResource>,
     let langid: LanguageIdentifier = lang
         .parse()
         .map_err(|error| catalog_error(format!("invalid language tag: {error}")))?;
-    let resource = FluentResource::try_new(source.to_owned())
-        .map_err(|(_, errors)| catalog_error(format!("Fluent syntax errors: {errors:?}")))?;
-
     let mut bundle = FluentBundle::new_concurrent(vec![langid]);
     // Unicode isolation marks around arguments would end up inside HTML attributes and page
     // titles; the templates set `dir` on the elements that need it instead.
     bundle.set_use_isolating(false);
-    bundle
-        .add_resource(resource)
-        .map_err(|errors| catalog_error(format!("duplicate or invalid messages: {errors:?}")))?;
+
+    for source in sources {
+        let resource = FluentResource::try_new(source.text.to_owned()).map_err(|(_, errors)| {
+            catalog_error(format!(
+                "Fluent syntax errors in {}: {errors:?}",
+                source.file
+            ))
+        })?;
+        bundle.add_resource(resource).map_err(|errors| {
+            catalog_error(format!(
+                "duplicate or invalid messages in {}: {errors:?}",
+                source.file
+            ))
+        })?;
+    }
     Ok(bundle)
 }
 

@@ -1,9 +1,10 @@
 //! HTTP for Jiyue: the public listener (host table, page cache, site pages, search, feeds),
-//! the admin listener (health and metrics), and the outbox consumer that keeps the cache and
-//! the search index in step with the database.
+//! the admin listener (sign-in, sessions, staff management, health and metrics), and the
+//! outbox consumer that keeps the cache and the search index in step with the database.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod access;
 pub mod admin;
 pub mod cache;
 pub mod headers;
@@ -12,6 +13,7 @@ pub mod indexer;
 pub mod net;
 mod pages;
 pub mod public;
+pub mod schedule;
 pub mod server;
 mod sitemodel;
 pub mod sync;
@@ -20,6 +22,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 
+use jiyue_auth::{ChainMac, LockoutPolicy, PasswordPolicy};
 use jiyue_core::Clock;
 use jiyue_db::{Db, Site, SiteId};
 use jiyue_render::Renderer;
@@ -42,6 +45,33 @@ pub struct WebConfig {
     pub cache_budget: usize,
     /// Items per column page.
     pub page_size: u32,
+}
+
+/// Security settings of the admin listener.
+#[derive(Debug, Clone)]
+pub struct AdminConfig {
+    /// A signed-in session ends after this long without a request.
+    pub idle_timeout: chrono::Duration,
+    /// Composition rules for staff passwords.
+    pub password_policy: PasswordPolicy,
+    /// Failed sign-ins that lock an account and an address, and for how long.
+    pub lockout: LockoutPolicy,
+    /// Client addresses allowed to reach the admin pages; empty allows every address.
+    pub allow: Vec<IpBlock>,
+    /// Whether the session cookie carries `Secure`; off only on a loopback listener.
+    pub cookie_secure: bool,
+}
+
+impl Default for AdminConfig {
+    fn default() -> Self {
+        Self {
+            idle_timeout: chrono::Duration::minutes(10),
+            password_policy: PasswordPolicy::default(),
+            lockout: LockoutPolicy::default(),
+            allow: Vec::new(),
+            cookie_secure: true,
+        }
+    }
 }
 
 /// Counters exported as metrics.
@@ -94,8 +124,13 @@ pub struct App {
     pub renderer: Renderer,
     pub cache: PageCache,
     pub config: WebConfig,
+    pub admin: AdminConfig,
+    /// The key that chains audit log entries.
+    pub audit_mac: Arc<dyn ChainMac>,
     pub clock: Arc<dyn Clock>,
     pub counters: Counters,
+    /// The queue of the public listener's access log.
+    pub access_log: access::AccessLog,
     directory: RwLock<Arc<SiteDirectory>>,
 }
 
@@ -106,6 +141,8 @@ impl App {
         search: Arc<SearchIndex>,
         renderer: Renderer,
         config: WebConfig,
+        admin: AdminConfig,
+        audit_mac: Arc<dyn ChainMac>,
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<Self>, jiyue_db::DbError> {
         let sites = db.sites().await?;
@@ -116,8 +153,11 @@ impl App {
             renderer,
             cache: PageCache::new(config.cache_budget),
             config,
+            admin,
+            audit_mac,
             clock,
             counters: Counters::default(),
+            access_log: access::AccessLog::default(),
             directory: RwLock::new(Arc::new(directory)),
         }))
     }

@@ -13,6 +13,7 @@ use crate::sitemodel::SiteContext;
 use crate::{App, SiteDirectory};
 
 mod feeds;
+pub(crate) mod files;
 mod item;
 mod listing;
 pub mod search;
@@ -158,6 +159,9 @@ pub async fn render(
 ) -> Result<Rendered, PageError> {
     if let Some(name) = path.strip_prefix("/static/") {
         return Ok(static_file(name));
+    }
+    if let Some(name) = path.strip_prefix("/files/") {
+        return files::render(app, name).await;
     }
     match target {
         Target::Directory => directory_page(app, directory, path).await,

@@ -1,6 +1,7 @@
 //! The two listeners. The public one is plain hyper with a header read timeout and a
 //! connection cap, so the cache-hit path stays close to a static file server. The admin one
-//! serves health and metrics and is never reachable from the public listener.
+//! serves the admin interface, health and metrics and is never reachable from the public
+//! listener.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -69,7 +70,11 @@ pub async fn run_public(
                 let app = app.clone();
                 let timeout = limits.request_timeout;
                 async move {
+                    let note = crate::access::note(&app, &request, peer);
                     let response = crate::public::handle(&app, request, peer, timeout).await;
+                    let bytes = hyper::body::Body::size_hint(response.body()).exact();
+                    let status = response.status().as_u16();
+                    crate::access::finish(&app, note, status, bytes.unwrap_or(0));
                     Ok::<_, Infallible>(response)
                 }
             });
@@ -89,7 +94,8 @@ pub async fn run_public(
 /// Serves the admin router until `shutdown` turns true.
 pub async fn run_admin(app: Arc<App>, listener: TcpListener, mut shutdown: watch::Receiver<bool>) {
     let router = crate::admin::router(app);
-    let result = axum::serve(listener, router)
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, service)
         .with_graceful_shutdown(async move {
             let _ = shutdown.changed().await;
         })

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
-use jiyue::settings::{read_config, resolve_data, DataArgs, ServeArgs};
+use jiyue::audit::AuditCommand;
+use jiyue::settings::{password_policy, read_config, resolve_data, DataArgs, ServeArgs};
+use jiyue::users::UserCommand;
 use jiyue_core::Clock;
 
 /// Jiyue: one platform for every government website of a province.
@@ -41,6 +43,20 @@ enum Command {
     Reindex {
         #[command(flatten)]
         data: DataArgs,
+    },
+    /// Create, list, grant roles to and disable staff accounts of the admin interface
+    User {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Verify, seal, prune and export the audit log
+    Audit {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(subcommand)]
+        command: AuditCommand,
     },
 }
 
@@ -97,6 +113,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Reindex { data } => jiyue::reindex::run(&data, clock).await,
+        Command::User { data, command } => {
+            let policy = password_policy(&read_config(data.config.as_deref())?)?;
+            let (db, data_dir) = open(&data, clock).await?;
+            let key = jiyue::serve::load_audit_key(&data_dir)?;
+            let result = jiyue::users::run(&db, key.as_ref(), &policy, command).await;
+            db.close().await;
+            result
+        }
+        Command::Audit { data, command } => {
+            let (db, data_dir) = open(&data, clock).await?;
+            let key = jiyue::serve::load_audit_key(&data_dir)?;
+            let result = jiyue::audit::run(&db, key.as_ref(), command).await;
+            db.close().await;
+            result
+        }
     }
 }
 
@@ -119,10 +150,14 @@ async fn serve(args: ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
     } else {
         println!("Jiyue is serving on http://{public}/");
     }
+    println!("  administration:     http://{}/", running.admin_addr);
     println!(
         "  health and metrics: http://{}/healthz",
         running.admin_addr
     );
+    if let Some(accounts) = &running.demo_accounts {
+        println!("  staff accounts:     {}", accounts.display());
+    }
     tokio::signal::ctrl_c()
         .await
         .context("waiting for Ctrl-C failed")?;

@@ -2,10 +2,11 @@
 //! date and runs both listeners and the outbox consumer.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
+use jiyue_auth::{ChainMac, SoftwareSm3Mac};
 use jiyue_core::Clock;
 use jiyue_db::Db;
 use jiyue_render::Renderer;
@@ -18,7 +19,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::settings::{read_config, redact_url, resolve_data, ServeArgs};
+use crate::settings::{read_config, redact_url, resolve_admin, resolve_data, ServeArgs};
 
 /// Sample items per column that `serve --demo` generates.
 const DEMO_ITEMS_PER_COLUMN: usize = 3;
@@ -28,6 +29,8 @@ pub struct Running {
     pub app: Arc<App>,
     pub public_addr: SocketAddr,
     pub admin_addr: SocketAddr,
+    /// The file listing the demo staff accounts, in demo mode.
+    pub demo_accounts: Option<PathBuf>,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -72,10 +75,14 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8081)));
 
     let db = open_db(&data.database_url, &data.data_dir, clock.clone()).await?;
+    let mut demo_accounts = None;
     if demo {
         crate::demo::build(&db, clock.as_ref(), DEMO_ITEMS_PER_COLUMN)
             .await
             .context("building the demo province failed")?;
+        demo_accounts = crate::demo::accounts::ensure_accounts(&db, &data.data_dir)
+            .await
+            .context("creating the demo staff accounts failed")?;
     }
 
     let public = TcpListener::bind(listen).await.with_context(|| {
@@ -128,7 +135,19 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
             .with_context(|| format!("cannot open search index in {}", data.data_dir.display()))?,
     );
     let renderer = Renderer::embedded().context("loading the embedded theme failed")?;
-    let app = App::new(db, search.clone(), renderer, config, clock).await?;
+    jiyue_web::admin::render::check().context("loading the admin templates failed")?;
+    let admin_config = resolve_admin(args, &file, admin_addr.ip().is_loopback())?;
+    let audit_mac = load_audit_key(&data.data_dir)?;
+    let app = App::new(
+        db,
+        search.clone(),
+        renderer,
+        config,
+        admin_config,
+        audit_mac,
+        clock,
+    )
+    .await?;
     if search.needs_rebuild() {
         tracing::info!("search index is new or its schema changed; building it from the database");
         let directory = app.directory();
@@ -137,6 +156,16 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
     jiyue_web::sync::catch_up(&app)
         .await
         .context("applying pending changes to the search index failed")?;
+    // Publications and withdrawals whose time passed while the platform was down run now.
+    let missed = jiyue_web::schedule::sweep(&app)
+        .await
+        .context("running scheduled publications and withdrawals failed")?;
+    if missed.iter().any(|run| run.late) {
+        tracing::warn!(
+            late = missed.iter().filter(|run| run.late).count(),
+            "scheduled actions missed while the platform was down ran at startup"
+        );
+    }
 
     let (shutdown, receiver) = watch::channel(false);
     let tasks = vec![
@@ -147,15 +176,27 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
             receiver.clone(),
         )),
         tokio::spawn(run_admin(app.clone(), admin, receiver.clone())),
-        tokio::spawn(jiyue_web::sync::run(app.clone(), receiver)),
+        tokio::spawn(jiyue_web::sync::run(app.clone(), receiver.clone())),
+        tokio::spawn(jiyue_web::access::run_writer(app.clone(), receiver.clone())),
+        tokio::spawn(jiyue_web::schedule::run(app.clone(), receiver)),
     ];
     Ok(Running {
         app,
         public_addr,
         admin_addr,
+        demo_accounts,
         shutdown,
         tasks,
     })
+}
+
+/// Loads the audit log's chain key from the data folder, creating it on first start.
+pub fn load_audit_key(data_dir: &Path) -> anyhow::Result<Arc<dyn ChainMac>> {
+    let path = crate::audit::key_path(data_dir);
+    let key = SoftwareSm3Mac::load_or_create(&path)
+        .with_context(|| format!("cannot load the audit key {}", path.display()))?;
+    tracing::info!(path = %path.display(), "audit log key loaded");
+    Ok(Arc::new(key))
 }
 
 fn parse_proxies(entries: Vec<String>) -> anyhow::Result<Vec<IpBlock>> {

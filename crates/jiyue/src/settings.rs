@@ -7,20 +7,32 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use clap::Args;
+use jiyue_auth::{LockoutPolicy, PasswordPolicy};
+use jiyue_web::net::IpBlock;
+use jiyue_web::AdminConfig;
 use serde::Deserialize;
+
+/// Maximum admin idle timeout, in minutes.
+const MAX_IDLE_MINUTES: u32 = 120;
+
+/// Maximum number of failed sign-ins before a lock.
+const MAX_LOCKOUT_FAILURES: u32 = 20;
+
+/// Maximum lock after failed sign-ins, in minutes (one day).
+const MAX_LOCK_MINUTES: u32 = 1440;
 
 /// Options shared by every command that opens the platform's data.
 #[derive(Debug, Clone, Default, Args)]
 pub struct DataArgs {
     /// Folder of the SQLite database, search index and files [default: ./jiyue-data]
-    #[arg(long, env = "JIYUE_DATA_DIR")]
+    #[arg(long, env = "JIYUE_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
     /// Database URL, `sqlite://PATH` or `postgres://USER:PASSWORD@HOST/DB`
     /// [default: SQLite in the data folder]
-    #[arg(long, env = "JIYUE_DATABASE_URL")]
+    #[arg(long, env = "JIYUE_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
     /// TOML file with any of the settings; flags and variables override it
-    #[arg(long, env = "JIYUE_CONFIG")]
+    #[arg(long, env = "JIYUE_CONFIG", global = true)]
     pub config: Option<PathBuf>,
 }
 
@@ -35,7 +47,7 @@ pub struct ServeArgs {
     /// Address of the public listener [default: 127.0.0.1:8080]
     #[arg(long, env = "JIYUE_LISTEN")]
     pub listen: Option<SocketAddr>,
-    /// Address of the admin listener (health, metrics) [default: 127.0.0.1:8081]
+    /// Address of the admin listener (admin pages, health, metrics) [default: 127.0.0.1:8081]
     #[arg(long, env = "JIYUE_ADMIN_LISTEN")]
     pub admin_listen: Option<SocketAddr>,
     /// Domain of the platform itself, whose `sites.` host lists every site [default: jl.gov.cn]
@@ -55,6 +67,13 @@ pub struct ServeArgs {
     /// otherwise]
     #[arg(long, env = "JIYUE_PUBLIC_PORT")]
     pub public_port: Option<u16>,
+    /// Minutes without a request after which an admin session ends [default: 10]
+    #[arg(long, env = "JIYUE_ADMIN_IDLE_MINUTES")]
+    pub admin_idle_minutes: Option<u32>,
+    /// Comma-separated addresses or blocks allowed to reach the admin pages, such as
+    /// `10.8.0.0/16` [default: every address]
+    #[arg(long, env = "JIYUE_ADMIN_ALLOW")]
+    pub admin_allow: Option<String>,
 }
 
 /// The config file; every key is optional.
@@ -71,6 +90,17 @@ pub struct ConfigFile {
     pub cache_budget_mb: Option<usize>,
     pub public_scheme: Option<String>,
     pub public_port: Option<u16>,
+    pub admin: Option<AdminFile>,
+}
+
+/// The `[admin]` section of the config file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminFile {
+    pub idle_minutes: Option<u32>,
+    pub allow: Option<Vec<String>>,
+    pub password_policy: Option<PasswordPolicy>,
+    pub lockout: Option<LockoutPolicy>,
 }
 
 /// Reads the config file named by `path`, if any, with errors that name the file and key.
@@ -124,6 +154,90 @@ pub fn resolve_data(args: &DataArgs, file: &ConfigFile) -> anyhow::Result<DataSe
     })
 }
 
+/// Returns the password policy of the config file's `[admin.password_policy]`, checked.
+pub fn password_policy(file: &ConfigFile) -> anyhow::Result<PasswordPolicy> {
+    let policy = file
+        .admin
+        .as_ref()
+        .and_then(|admin| admin.password_policy.clone())
+        .unwrap_or_default();
+    policy
+        .validate()
+        .map_err(|error| anyhow::anyhow!("invalid [admin.password_policy]: {error}"))?;
+    Ok(policy)
+}
+
+/// Resolves the admin listener's security settings. `loopback` is true when the admin
+/// listener is on a loopback address, where the session cookie may go without `Secure`.
+pub fn resolve_admin(
+    args: &ServeArgs,
+    file: &ConfigFile,
+    loopback: bool,
+) -> anyhow::Result<AdminConfig> {
+    let section = file.admin.as_ref();
+    let idle_minutes = args
+        .admin_idle_minutes
+        .or(section.and_then(|admin| admin.idle_minutes))
+        .unwrap_or(10);
+    if !(1..=MAX_IDLE_MINUTES).contains(&idle_minutes) {
+        bail!(
+            "invalid admin.idle_minutes {idle_minutes} (--admin-idle-minutes, \
+             JIYUE_ADMIN_IDLE_MINUTES): set 1 to {MAX_IDLE_MINUTES} minutes; \
+             level-3 practice keeps it at 30 or less"
+        );
+    }
+    let allow = match &args.admin_allow {
+        Some(text) => text.split(',').map(str::to_string).collect(),
+        None => section
+            .and_then(|admin| admin.allow.clone())
+            .unwrap_or_default(),
+    };
+    let lockout = section
+        .and_then(|admin| admin.lockout.clone())
+        .unwrap_or_default();
+    check_lockout(&lockout)?;
+    Ok(AdminConfig {
+        idle_timeout: chrono::Duration::minutes(i64::from(idle_minutes)),
+        password_policy: password_policy(file)?,
+        lockout,
+        allow: parse_allow(&allow)?,
+        cookie_secure: !loopback,
+    })
+}
+
+fn check_lockout(lockout: &LockoutPolicy) -> anyhow::Result<()> {
+    if !(1..=MAX_LOCKOUT_FAILURES).contains(&lockout.max_failures) {
+        bail!(
+            "invalid admin.lockout.max_failures {}: set 1 to {MAX_LOCKOUT_FAILURES}; \
+             level-3 practice locks after 5",
+            lockout.max_failures
+        );
+    }
+    if !(1..=MAX_LOCK_MINUTES).contains(&lockout.lock_minutes) {
+        bail!(
+            "invalid admin.lockout.lock_minutes {}: set 1 to {MAX_LOCK_MINUTES} minutes",
+            lockout.lock_minutes
+        );
+    }
+    Ok(())
+}
+
+fn parse_allow(entries: &[String]) -> anyhow::Result<Vec<IpBlock>> {
+    entries
+        .iter()
+        .map(|entry| entry.trim())
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry.parse::<IpBlock>().map_err(|error| {
+                anyhow::anyhow!(
+                    "invalid admin.allow entry \"{entry}\" (--admin-allow, JIYUE_ADMIN_ALLOW): \
+                     {error}"
+                )
+            })
+        })
+        .collect()
+}
+
 /// Returns a database URL with its password replaced, for messages and logs.
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -149,6 +263,69 @@ mod tests {
             "postgres://jiyue:***@127.0.0.1/db"
         );
         assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+
+    #[test]
+    fn admin_section_is_read_and_checked() {
+        let file: ConfigFile = toml::from_str(
+            "[admin]\nidle_minutes = 15\nallow = [\"10.0.0.0/8\"]\n\
+             [admin.password_policy]\nmin_length = 12\n[admin.lockout]\nmax_failures = 3\n",
+        )
+        .unwrap();
+        let admin = resolve_admin(&ServeArgs::default(), &file, true).unwrap();
+        assert_eq!(admin.idle_timeout, chrono::Duration::minutes(15));
+        assert_eq!(admin.password_policy.min_length, 12);
+        assert_eq!(admin.lockout.max_failures, 3);
+        assert_eq!(admin.lockout.lock_minutes, 15);
+        assert!(admin.allow[0].contains("10.1.2.3".parse().unwrap()));
+        assert!(!admin.cookie_secure);
+    }
+
+    #[test]
+    fn admin_flags_win_over_the_file() {
+        let file: ConfigFile = toml::from_str("[admin]\nidle_minutes = 15\n").unwrap();
+        let args = ServeArgs {
+            admin_idle_minutes: Some(5),
+            admin_allow: Some("127.0.0.1, ::1".into()),
+            ..ServeArgs::default()
+        };
+        let admin = resolve_admin(&args, &file, false).unwrap();
+        assert_eq!(admin.idle_timeout, chrono::Duration::minutes(5));
+        assert_eq!(admin.allow.len(), 2);
+        assert!(admin.cookie_secure);
+    }
+
+    #[test]
+    fn invalid_admin_values_name_key_value_and_fix() {
+        let file = ConfigFile::default();
+        let args = ServeArgs {
+            admin_idle_minutes: Some(0),
+            ..ServeArgs::default()
+        };
+        let error = resolve_admin(&args, &file, true).unwrap_err().to_string();
+        assert!(
+            error.contains("admin.idle_minutes 0") && error.contains("set 1 to"),
+            "{error}"
+        );
+
+        let args = ServeArgs {
+            admin_allow: Some("10.0.0.0/99".into()),
+            ..ServeArgs::default()
+        };
+        let error = resolve_admin(&args, &file, true).unwrap_err().to_string();
+        assert!(
+            error.contains("admin.allow") && error.contains("10.0.0.0/99"),
+            "{error}"
+        );
+
+        let file: ConfigFile = toml::from_str("[admin.password_policy]\nmin_length = 4\n").unwrap();
+        let error = resolve_admin(&ServeArgs::default(), &file, true)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("min_length = 4"), "{error}");
+
+        let error = toml::from_str::<ConfigFile>("[admin]\nidle = 3\n").unwrap_err();
+        assert!(error.to_string().contains("idle"));
     }
 
     #[test]

@@ -46,7 +46,10 @@ pub(crate) async fn find_item(
 }
 
 /// Finds an item by id.
-pub(crate) async fn find_item_by_id(conn: &mut Conn<'_>, item_id: ItemId) -> Result<Option<ItemRecord>> {
+pub(crate) async fn find_item_by_id(
+    conn: &mut Conn<'_>,
+    item_id: ItemId,
+) -> Result<Option<ItemRecord>> {
     let sql = format!("SELECT {ITEM_COLUMNS} FROM items i WHERE i.id = $1");
     let row = conn.fetch_optional(&sql, args![item_id]).await?;
     row.as_ref().map(item_from_row).transpose()

@@ -83,10 +83,16 @@ async fn resolve_scope(conn: &mut Conn<'_>, scope: GrantRef) -> Result<(GrantSco
         GrantRef::Platform => Ok((GrantScope::Platform, String::new())),
         GrantRef::Org(id) => {
             let row = conn
-                .fetch_optional("SELECT path, name FROM organizations WHERE id = $1", args![id])
+                .fetch_optional(
+                    "SELECT path, name FROM organizations WHERE id = $1",
+                    args![id],
+                )
                 .await?
                 .ok_or_else(|| missing("organization", id))?;
-            let scope = GrantScope::Org { id, path: row.text("path")? };
+            let scope = GrantScope::Org {
+                id,
+                path: row.text("path")?,
+            };
             Ok((scope, row.text("name")?))
         }
         GrantRef::Site(id) => {
@@ -129,12 +135,18 @@ async fn grant_from_row(conn: &mut Conn<'_>, row: &Row) -> Result<StoredGrant> {
         id: row.int("id")?,
         role,
         scope,
-        grant: Grant { role, scope: resolved },
+        grant: Grant {
+            role,
+            scope: resolved,
+        },
         scope_name,
     })
 }
 
-pub(crate) async fn load_grants(conn: &mut Conn<'_>, staff_id: StaffId) -> Result<Vec<StoredGrant>> {
+pub(crate) async fn load_grants(
+    conn: &mut Conn<'_>,
+    staff_id: StaffId,
+) -> Result<Vec<StoredGrant>> {
     let rows = conn
         .fetch_all(
             "SELECT id, role, scope_kind, scope_id FROM grants WHERE staff_id = $1 ORDER BY id",
@@ -163,7 +175,10 @@ impl Db {
         if tx.conn().is_pg() {
             // Serializes grants to one account, so the separation check sees every earlier grant.
             tx.conn()
-                .execute("SELECT id FROM staff WHERE id = $1 FOR UPDATE", args![staff_id])
+                .execute(
+                    "SELECT id FROM staff WHERE id = $1 FOR UPDATE",
+                    args![staff_id],
+                )
                 .await?;
         }
         super::find_staff(&mut tx.conn(), staff_id)
@@ -175,7 +190,10 @@ impl Db {
             .map(|stored| stored.grant)
             .collect();
         let (resolved, _) = resolve_scope(&mut tx.conn(), scope).await?;
-        let new = Grant { role, scope: resolved };
+        let new = Grant {
+            role,
+            scope: resolved,
+        };
         check_grant(&held, &new).map_err(|error| DbError::Conflict(error.to_string()))?;
         let row = tx
             .conn()
@@ -265,7 +283,10 @@ impl Db {
     }
 }
 
-pub(crate) async fn column_target(conn: &mut Conn<'_>, column_id: ColumnId) -> Result<Option<Target>> {
+pub(crate) async fn column_target(
+    conn: &mut Conn<'_>,
+    column_id: ColumnId,
+) -> Result<Option<Target>> {
     let row = conn
         .fetch_optional(
             "SELECT c.site_id, c.path, o.path AS org_path FROM columns c \

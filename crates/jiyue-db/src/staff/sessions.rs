@@ -111,7 +111,10 @@ impl Db {
     pub async fn session(&self, token_digest: &str) -> Result<Option<Session>> {
         let mut handle = self.reader().await?;
         let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE token_digest = $1");
-        let row = handle.conn().fetch_optional(&sql, args![token_digest]).await?;
+        let row = handle
+            .conn()
+            .fetch_optional(&sql, args![token_digest])
+            .await?;
         row.as_ref().map(session_from_row).transpose()
     }
 

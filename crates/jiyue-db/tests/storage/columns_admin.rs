@@ -83,3 +83,33 @@ async fn another_site_scope_cannot_delete() {
         assert!(db.column(id).await.unwrap().is_some());
     }
 }
+
+#[tokio::test]
+async fn scheduled_withdrawals_list_items_due() {
+    for db in dbs().await {
+        build_world(&db).await;
+        let saved = db
+            .save_item(&Scope::Platform, &news("w-1", "将撤下"))
+            .await
+            .unwrap();
+        let at = jiyue_db::testing::test_start() + chrono::Duration::days(2);
+        let actor = db
+            .create_staff(&jiyue_db::NewStaff {
+                username: "reviewer".to_string(),
+                display_name: "reviewer".to_string(),
+                org_id: None,
+                password_hash: "$argon2id$placeholder".to_string(),
+            })
+            .await
+            .unwrap();
+        let how = jiyue_db::Withdrawal::Gone {
+            notice: "已过期".to_string(),
+        };
+        db.withdraw_item(&Scope::Platform, actor, saved.item_id, &how, Some(at))
+            .await
+            .unwrap();
+
+        let listed = db.scheduled_withdrawals(10).await.unwrap();
+        assert_eq!(listed, vec![(saved.item_id, at)], "{}", db.label());
+    }
+}

@@ -67,25 +67,39 @@ async fn two_levels_need_two_other_reviewers() {
             .unwrap();
         assert!(db.published_item(saved.item_id).await.unwrap().is_none());
 
-        let outcome = db.submit_revision(&scope, editor, saved.revision_id).await.unwrap();
+        let outcome = db
+            .submit_revision(&scope, editor, saved.revision_id)
+            .await
+            .unwrap();
         assert_eq!(outcome.state, RevisionState::InReview, "{}", db.label());
         let own = db.approve_revision(&scope, editor, saved.revision_id).await;
         assert!(
             matches!(own, Err(DbError::Workflow(WorkflowError::OwnApproval))),
             "{own:?}"
         );
-        db.approve_revision(&scope, first, saved.revision_id).await.unwrap();
+        db.approve_revision(&scope, first, saved.revision_id)
+            .await
+            .unwrap();
         let repeat = db.approve_revision(&scope, first, saved.revision_id).await;
         assert!(
-            matches!(repeat, Err(DbError::Workflow(WorkflowError::RepeatApproval))),
+            matches!(
+                repeat,
+                Err(DbError::Workflow(WorkflowError::RepeatApproval))
+            ),
             "{repeat:?}"
         );
         assert!(db.published_item(saved.item_id).await.unwrap().is_none());
 
-        let outcome = db.approve_revision(&scope, second, saved.revision_id).await.unwrap();
+        let outcome = db
+            .approve_revision(&scope, second, saved.revision_id)
+            .await
+            .unwrap();
         assert!(outcome.published, "{}", db.label());
         let item = db.published_item(saved.item_id).await.unwrap().unwrap();
-        assert_eq!(item.revision_id, saved.revision_id, "the approved revision goes live");
+        assert_eq!(
+            item.revision_id, saved.revision_id,
+            "the approved revision goes live"
+        );
         assert!(item.meta.index_number.is_some());
         assert_eq!(db.item_revisions(saved.item_id).await.unwrap().len(), 1);
 
@@ -107,12 +121,23 @@ async fn rejection_returns_to_author_and_resubmission_starts_over() {
         let (editor, reviewer) = (staff(&db, "editor").await, staff(&db, "reviewer").await);
         let home = column_id(&db, world.portal, "yw").await;
         let saved = db
-            .save_draft(&Scope::Platform, editor, &draft(world.province, home, "退回"))
+            .save_draft(
+                &Scope::Platform,
+                editor,
+                &draft(world.province, home, "退回"),
+            )
             .await
             .unwrap();
-        db.submit_revision(&Scope::Platform, editor, saved.revision_id).await.unwrap();
-        let blank = db.reject_revision(&Scope::Platform, reviewer, saved.revision_id, "  ").await;
-        assert!(matches!(blank, Err(DbError::Workflow(WorkflowError::BlankReason))));
+        db.submit_revision(&Scope::Platform, editor, saved.revision_id)
+            .await
+            .unwrap();
+        let blank = db
+            .reject_revision(&Scope::Platform, reviewer, saved.revision_id, "  ")
+            .await;
+        assert!(matches!(
+            blank,
+            Err(DbError::Workflow(WorkflowError::BlankReason))
+        ));
         let outcome = db
             .reject_revision(&Scope::Platform, reviewer, saved.revision_id, "来源写错了")
             .await
@@ -121,7 +146,11 @@ async fn rejection_returns_to_author_and_resubmission_starts_over() {
         let revisions = db.item_revisions(saved.item_id).await.unwrap();
         assert_eq!(revisions[0].reject_reason.as_deref(), Some("来源写错了"));
         let drafts = db
-            .work_list(&[RevisionState::Draft, RevisionState::Rejected], Some(editor), 10)
+            .work_list(
+                &[RevisionState::Draft, RevisionState::Rejected],
+                Some(editor),
+                10,
+            )
             .await
             .unwrap();
         assert_eq!(drafts.len(), 1);
@@ -136,13 +165,20 @@ async fn saving_on_a_stale_revision_is_refused() {
         let (alice, bob) = (staff(&db, "alice").await, staff(&db, "bob").await);
         let home = column_id(&db, world.portal, "yw").await;
         let first = db
-            .save_draft(&Scope::Platform, alice, &draft(world.province, home, "初稿"))
+            .save_draft(
+                &Scope::Platform,
+                alice,
+                &draft(world.province, home, "初稿"),
+            )
             .await
             .unwrap();
         let mut alice_edit = draft(world.province, home, "甲的修改");
         alice_edit.item_id = Some(first.item_id);
         alice_edit.base_revision_id = Some(first.revision_id);
-        let alice_saved = db.save_draft(&Scope::Platform, alice, &alice_edit).await.unwrap();
+        let alice_saved = db
+            .save_draft(&Scope::Platform, alice, &alice_edit)
+            .await
+            .unwrap();
 
         let mut bob_edit = draft(world.province, home, "乙的修改");
         bob_edit.item_id = Some(first.item_id);
@@ -170,8 +206,14 @@ async fn scheduled_publication_runs_when_due_and_reports_lateness() {
         let home = column_id(&db, world.portal, "yw").await;
         let mut input = draft(world.province, home, "定时发布");
         input.publish_at = Some(db.clock().now() + Duration::hours(1));
-        let saved = db.save_draft(&Scope::Platform, editor, &input).await.unwrap();
-        let outcome = db.submit_revision(&Scope::Platform, editor, saved.revision_id).await.unwrap();
+        let saved = db
+            .save_draft(&Scope::Platform, editor, &input)
+            .await
+            .unwrap();
+        let outcome = db
+            .submit_revision(&Scope::Platform, editor, saved.revision_id)
+            .await
+            .unwrap();
         assert_eq!(outcome.state, RevisionState::Approved);
         assert!(db.run_due_schedules().await.unwrap().is_empty());
         assert!(db.published_item(saved.item_id).await.unwrap().is_none());
@@ -184,7 +226,10 @@ async fn scheduled_publication_runs_when_due_and_reports_lateness() {
         assert_eq!(runs.len(), 1, "{}", db.label());
         assert!(runs[0].late);
         assert!(db.published_item(saved.item_id).await.unwrap().is_some());
-        assert!(db.run_due_schedules().await.unwrap().is_empty(), "runs once");
+        assert!(
+            db.run_due_schedules().await.unwrap().is_empty(),
+            "runs once"
+        );
         assert_eq!(db.late_schedule_reports(10).await.unwrap().len(), 1);
     }
 }
@@ -199,10 +244,16 @@ async fn withdrawal_leaves_gone_or_redirect_routes() {
         let mut ids = Vec::new();
         for title in ["撤回一", "撤回二"] {
             let saved = db
-                .save_draft(&Scope::Platform, editor, &draft(world.province, home, title))
+                .save_draft(
+                    &Scope::Platform,
+                    editor,
+                    &draft(world.province, home, title),
+                )
                 .await
                 .unwrap();
-            db.submit_revision(&Scope::Platform, editor, saved.revision_id).await.unwrap();
+            db.submit_revision(&Scope::Platform, editor, saved.revision_id)
+                .await
+                .unwrap();
             ids.push(saved.item_id);
         }
         let paths: Vec<String> = {
@@ -216,7 +267,9 @@ async fn withdrawal_leaves_gone_or_redirect_routes() {
         let gone = Withdrawal::Gone {
             notice: "该文件已废止".to_string(),
         };
-        db.withdraw_item(&Scope::Platform, editor, ids[0], &gone, None).await.unwrap();
+        db.withdraw_item(&Scope::Platform, editor, ids[0], &gone, None)
+            .await
+            .unwrap();
         let route = db.route(world.portal, &paths[0]).await.unwrap().unwrap();
         assert_eq!(route.target, RouteTarget::Gone("该文件已废止".to_string()));
         assert!(db.published_item(ids[0]).await.unwrap().is_none());
@@ -240,7 +293,9 @@ async fn withdrawal_leaves_gone_or_redirect_routes() {
         let empty = Withdrawal::Gone {
             notice: " ".to_string(),
         };
-        let refused = db.withdraw_item(&Scope::Platform, editor, ids[0], &empty, None).await;
+        let refused = db
+            .withdraw_item(&Scope::Platform, editor, ids[0], &empty, None)
+            .await;
         assert!(refused.unwrap_err().is_invalid());
     }
 }
@@ -257,11 +312,22 @@ async fn moving_a_published_item_redirects_its_old_url() {
             column_id(&db, world.portal, "zwgk/tzgg").await,
         );
         let saved = db
-            .save_draft(&Scope::Platform, editor, &draft(world.province, news, "移动"))
+            .save_draft(
+                &Scope::Platform,
+                editor,
+                &draft(world.province, news, "移动"),
+            )
             .await
             .unwrap();
-        db.submit_revision(&Scope::Platform, editor, saved.revision_id).await.unwrap();
-        let old_path = db.published_item(saved.item_id).await.unwrap().unwrap().placements[0]
+        db.submit_revision(&Scope::Platform, editor, saved.revision_id)
+            .await
+            .unwrap();
+        let old_path = db
+            .published_item(saved.item_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .placements[0]
             .path
             .clone();
 
@@ -269,11 +335,19 @@ async fn moving_a_published_item_redirects_its_old_url() {
         moved.item_id = Some(saved.item_id);
         moved.base_revision_id = Some(saved.revision_id);
         moved.body_html = "<p>移动到通知公告</p>".to_string();
-        let second = db.save_draft(&Scope::Platform, editor, &moved).await.unwrap();
+        let second = db
+            .save_draft(&Scope::Platform, editor, &moved)
+            .await
+            .unwrap();
         let live = db.published_item(saved.item_id).await.unwrap().unwrap();
-        assert_eq!(live.placements[0].path, old_path, "a draft changes nothing public");
+        assert_eq!(
+            live.placements[0].path, old_path,
+            "a draft changes nothing public"
+        );
 
-        db.submit_revision(&Scope::Platform, editor, second.revision_id).await.unwrap();
+        db.submit_revision(&Scope::Platform, editor, second.revision_id)
+            .await
+            .unwrap();
         let live = db.published_item(saved.item_id).await.unwrap().unwrap();
         assert_eq!(live.placements.len(), 1, "{:?}", live.placements);
         let new_path = live.placements[0].path.clone();
@@ -290,13 +364,19 @@ async fn restoring_an_old_revision_makes_a_new_draft() {
         let editor = staff(&db, "editor").await;
         let home = column_id(&db, world.portal, "yw").await;
         let first = db
-            .save_draft(&Scope::Platform, editor, &draft(world.province, home, "第一版"))
+            .save_draft(
+                &Scope::Platform,
+                editor,
+                &draft(world.province, home, "第一版"),
+            )
             .await
             .unwrap();
         let mut edit = draft(world.province, home, "第二版");
         edit.item_id = Some(first.item_id);
         edit.base_revision_id = Some(first.revision_id);
-        db.save_draft(&Scope::Platform, editor, &edit).await.unwrap();
+        db.save_draft(&Scope::Platform, editor, &edit)
+            .await
+            .unwrap();
         let restored = db
             .restore_revision(&Scope::Platform, editor, first.revision_id)
             .await
@@ -335,7 +415,11 @@ async fn preview_tokens_expire() {
         let editor = staff(&db, "editor").await;
         let home = column_id(&db, world.portal, "yw").await;
         let saved = db
-            .save_draft(&Scope::Platform, editor, &draft(world.province, home, "预览"))
+            .save_draft(
+                &Scope::Platform,
+                editor,
+                &draft(world.province, home, "预览"),
+            )
             .await
             .unwrap();
         let expires = db.clock().now() + Duration::hours(1);

@@ -3,6 +3,7 @@
 //! column the news leaves blank or stale. The data is in `crates/jiyue/demo/`, compiled into
 //! the binary.
 
+pub mod accounts;
 mod data;
 mod samples;
 mod words;

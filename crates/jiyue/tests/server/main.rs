@@ -3,6 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod admin_browser;
+mod admin_cli;
+mod admin_editorial;
+mod admin_login;
+mod admin_staff;
+mod admin_support;
+mod admin_uploads;
 mod browser;
 mod browser_checks;
 mod browser_driver;

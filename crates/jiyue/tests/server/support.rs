@@ -85,6 +85,16 @@ pub async fn start_demo(backend: &'static str) -> TestServer {
 
 /// Starts the demo on `backend` with `dir` as the data folder, which may hold an earlier run.
 pub async fn start_demo_in(backend: &'static str, dir: tempfile::TempDir) -> TestServer {
+    start_demo_with(backend, dir, |_| {}).await
+}
+
+/// Starts the demo on `backend` with `dir` as the data folder, after `configure` has changed
+/// the serve settings (such as the trusted proxies).
+pub async fn start_demo_with(
+    backend: &'static str,
+    dir: tempfile::TempDir,
+    configure: impl FnOnce(&mut ServeArgs),
+) -> TestServer {
     let (database_url, schema) = if backend == "postgres" {
         let url = std::env::var("JIYUE_TEST_DATABASE_URL").unwrap();
         let schema = PgSchema::create(&url).await.unwrap();
@@ -92,7 +102,7 @@ pub async fn start_demo_in(backend: &'static str, dir: tempfile::TempDir) -> Tes
     } else {
         (None, None)
     };
-    let args = ServeArgs {
+    let mut args = ServeArgs {
         data: DataArgs {
             data_dir: Some(dir.path().to_path_buf()),
             database_url,
@@ -103,6 +113,7 @@ pub async fn start_demo_in(backend: &'static str, dir: tempfile::TempDir) -> Tes
         admin_listen: Some("127.0.0.1:0".parse().unwrap()),
         ..ServeArgs::default()
     };
+    configure(&mut args);
     // 2026-12-01 10:00 China Standard Time: sample items are dated before it.
     let clock = Arc::new(FixedClock::new(
         Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap(),

@@ -102,7 +102,8 @@ async fn save_draft_in(
     let item_input = item_input(conn, input, existing.as_ref(), &desired, now).await?;
     let (saved, event) = save_one(conn, scope, &item_input, now).await?;
     let revision_id = saved.revision_id;
-    let new_revision = existing.as_ref().and_then(|item| item.latest_revision_id) != Some(revision_id);
+    let new_revision =
+        existing.as_ref().and_then(|item| item.latest_revision_id) != Some(revision_id);
     if new_revision {
         let placements = serde_json::to_string(&desired).unwrap_or_default();
         conn.execute(
@@ -168,8 +169,11 @@ async fn check_base(
 /// Reads an item, locking its row on PostgreSQL so two saves of one item run one at a time.
 pub(crate) async fn lock_item(conn: &mut Conn<'_>, item_id: ItemId) -> Result<ItemRecord> {
     if conn.is_pg() {
-        conn.execute("SELECT id FROM items WHERE id = $1 FOR UPDATE", args![item_id])
-            .await?;
+        conn.execute(
+            "SELECT id FROM items WHERE id = $1 FOR UPDATE",
+            args![item_id],
+        )
+        .await?;
     }
     super::super::find_item_by_id(conn, item_id)
         .await?
@@ -225,7 +229,10 @@ pub(crate) async fn item_input(
         Some(id) => id,
         None => {
             let next = conn
-                .fetch_one("SELECT COALESCE(MAX(id), 0) + 1 AS next FROM items", args![])
+                .fetch_one(
+                    "SELECT COALESCE(MAX(id), 0) + 1 AS next FROM items",
+                    args![],
+                )
                 .await?
                 .int("next")?;
             format!("cms-{}-{}-{next}", input.org_id, micros(now))
@@ -251,7 +258,10 @@ pub(crate) async fn item_input(
 
 async fn org_credit_code(conn: &mut Conn<'_>, org_id: i64) -> Result<String> {
     let row = conn
-        .fetch_optional("SELECT credit_code FROM organizations WHERE id = $1", args![org_id])
+        .fetch_optional(
+            "SELECT credit_code FROM organizations WHERE id = $1",
+            args![org_id],
+        )
         .await?
         .ok_or_else(|| {
             DbError::NotFound(format!(
@@ -263,7 +273,10 @@ async fn org_credit_code(conn: &mut Conn<'_>, org_id: i64) -> Result<String> {
 
 async fn external_id_of(conn: &mut Conn<'_>, item_id: ItemId) -> Result<String> {
     let row = conn
-        .fetch_optional("SELECT external_id FROM items WHERE id = $1", args![item_id])
+        .fetch_optional(
+            "SELECT external_id FROM items WHERE id = $1",
+            args![item_id],
+        )
         .await?;
     row.and_then(|row| row.opt_text("external_id").ok().flatten())
         .ok_or_else(|| {
@@ -281,7 +294,9 @@ pub(crate) async fn column_ref(conn: &mut Conn<'_>, column_id: ColumnId) -> Resu
         )
         .await?
         .ok_or_else(|| {
-            DbError::NotFound(format!("column {column_id} not found; choose an existing column"))
+            DbError::NotFound(format!(
+                "column {column_id} not found; choose an existing column"
+            ))
         })?;
     Ok(ColumnRef {
         site_code: row.text("code")?,

@@ -94,7 +94,11 @@ fn summary_from_row(row: &Row) -> Result<RevisionSummary> {
     })?;
     let title = serde_json::from_str::<serde_json::Value>(&row.text("meta")?)
         .ok()
-        .and_then(|meta| meta.get("title").and_then(|t| t.as_str()).map(str::to_string))
+        .and_then(|meta| {
+            meta.get("title")
+                .and_then(|t| t.as_str())
+                .map(str::to_string)
+        })
         .unwrap_or_default();
     Ok(RevisionSummary {
         id,
@@ -125,7 +129,11 @@ impl Db {
     pub async fn revision_detail(&self, revision_id: RevisionId) -> Result<Option<RevisionDetail>> {
         let mut handle = self.reader().await?;
         let sql = format!("{SUMMARY_SELECT} WHERE v.id = $1");
-        let Some(row) = handle.conn().fetch_optional(&sql, args![revision_id]).await? else {
+        let Some(row) = handle
+            .conn()
+            .fetch_optional(&sql, args![revision_id])
+            .await?
+        else {
             return Ok(None);
         };
         let summary = summary_from_row(&row)?;
@@ -133,7 +141,9 @@ impl Db {
         let full = handle.conn().fetch_one(&sql, args![revision_id]).await?;
         let stored = revision_row(&full)?;
         let meta: ItemMeta = serde_json::from_str(&stored.meta).map_err(|error| {
-            DbError::Invalid(format!("revision {revision_id} has malformed metadata: {error}"))
+            DbError::Invalid(format!(
+                "revision {revision_id} has malformed metadata: {error}"
+            ))
         })?;
         Ok(Some(RevisionDetail {
             summary,
@@ -180,7 +190,11 @@ impl Db {
     ) -> Result<Vec<WorkEntry>> {
         let mut handle = self.reader().await?;
         let list: Vec<String> = states.iter().map(|s| format!("'{}'", s.as_str())).collect();
-        let by_author = if author.is_some() { " AND v.author_id = $2" } else { "" };
+        let by_author = if author.is_some() {
+            " AND v.author_id = $2"
+        } else {
+            ""
+        };
         let sql = format!(
             "{SUMMARY_SELECT} WHERE v.state IN ({}){by_author} ORDER BY v.updated_at DESC, v.id DESC LIMIT $1",
             list.join(", ")
@@ -276,7 +290,10 @@ impl Db {
                 ))
             })?;
         tx.conn()
-            .execute("UPDATE placements SET status = 'accepted' WHERE id = $1", args![placement_id])
+            .execute(
+                "UPDATE placements SET status = 'accepted' WHERE id = $1",
+                args![placement_id],
+            )
             .await?;
         let event = item_event(&mut tx.conn(), row.int("item_id")?, "item.changed").await?;
         insert_events(&mut tx.conn(), now, &[event]).await?;
@@ -324,7 +341,10 @@ async fn row_placements(
     revision_id: RevisionId,
 ) -> Result<Option<DesiredPlacements>> {
     let row = conn
-        .fetch_one("SELECT placements FROM revisions WHERE id = $1", args![revision_id])
+        .fetch_one(
+            "SELECT placements FROM revisions WHERE id = $1",
+            args![revision_id],
+        )
         .await?;
     Ok(row
         .opt_text("placements")?
@@ -334,6 +354,10 @@ async fn row_placements(
 fn title_of(meta: &str) -> String {
     serde_json::from_str::<serde_json::Value>(meta)
         .ok()
-        .and_then(|meta| meta.get("title").and_then(|t| t.as_str()).map(str::to_string))
+        .and_then(|meta| {
+            meta.get("title")
+                .and_then(|t| t.as_str())
+                .map(str::to_string)
+        })
         .unwrap_or_default()
 }

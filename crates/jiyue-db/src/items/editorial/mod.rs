@@ -23,7 +23,7 @@ use crate::sql::{args, Conn, Row};
 use crate::staff::StaffId;
 
 pub use lists::{
-    AdminItem, PendingPlacement, RevisionDetail, RevisionSummary, ReviewStepRecord, WorkEntry,
+    AdminItem, PendingPlacement, ReviewStepRecord, RevisionDetail, RevisionSummary, WorkEntry,
 };
 pub use review::StepOutcome;
 pub use schedule::ScheduleRun;
@@ -123,7 +123,11 @@ pub(crate) fn revision_row(row: &Row) -> Result<RevisionRow> {
     })
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(text: &str, id: RevisionId, column: &str) -> Result<T> {
+fn parse_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    id: RevisionId,
+    column: &str,
+) -> Result<T> {
     serde_json::from_str(text).map_err(|error| {
         DbError::Invalid(format!(
             "revision {id} has malformed {column} {text:?}: {error}; repair the row"
@@ -135,9 +139,10 @@ fn parse_json<T: serde::de::DeserializeOwned>(text: &str, id: RevisionId, column
 pub(crate) async fn lock_revision(conn: &mut Conn<'_>, id: RevisionId) -> Result<RevisionRow> {
     let lock = if conn.is_pg() { " FOR UPDATE" } else { "" };
     let sql = format!("SELECT {REVISION_ROW_COLUMNS} FROM revisions WHERE id = $1{lock}");
-    let row = conn.fetch_optional(&sql, args![id]).await?.ok_or_else(|| {
-        DbError::NotFound(format!("revision {id} not found; reload the item"))
-    })?;
+    let row = conn
+        .fetch_optional(&sql, args![id])
+        .await?
+        .ok_or_else(|| DbError::NotFound(format!("revision {id} not found; reload the item")))?;
     revision_row(&row)
 }
 
@@ -167,15 +172,19 @@ pub(crate) async fn store_review(
 }
 
 /// Records one workflow step.
-pub(crate) async fn record_step(
-    conn: &mut Conn<'_>,
-    step: StepRecord<'_>,
-    now: i64,
-) -> Result<()> {
+pub(crate) async fn record_step(conn: &mut Conn<'_>, step: StepRecord<'_>, now: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO review_steps (item_id, revision_id, actor_id, step, level, note, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        args![step.item_id, step.revision_id, step.actor, step.step, step.level, step.note, now],
+        args![
+            step.item_id,
+            step.revision_id,
+            step.actor,
+            step.step,
+            step.level,
+            step.note,
+            now
+        ],
     )
     .await?;
     Ok(())

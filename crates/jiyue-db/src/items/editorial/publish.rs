@@ -29,10 +29,14 @@ pub(crate) async fn publish_in(
     actor: Option<StaffId>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let review = revision.review.apply(&Step::Publish).map_err(workflow_error)?;
+    let review = revision
+        .review
+        .apply(&Step::Publish)
+        .map_err(workflow_error)?;
     let item = lock_item(conn, revision.item_id).await?;
-    let meta: ItemMeta = serde_json::from_str(&meta_for_publication(conn, revision, &item, now).await?)
-        .map_err(|error| DbError::Invalid(format!("revision {}: {error}", revision.id)))?;
+    let meta: ItemMeta =
+        serde_json::from_str(&meta_for_publication(conn, revision, &item, now).await?)
+            .map_err(|error| DbError::Invalid(format!("revision {}: {error}", revision.id)))?;
     let placements = match &revision.placements {
         Some(placements) => placements.clone(),
         None => current_placements(conn, item.id).await?.ok_or_else(|| {
@@ -105,19 +109,28 @@ async fn meta_for_publication(
         };
     }
     let text = serde_json::to_string(&meta).map_err(|error| {
-        DbError::Invalid(format!("metadata of revision {} cannot be stored: {error}", revision.id))
+        DbError::Invalid(format!(
+            "metadata of revision {} cannot be stored: {error}",
+            revision.id
+        ))
     })?;
     if text != revision.meta {
-        conn.execute("UPDATE revisions SET meta = $1 WHERE id = $2", args![&text, revision.id])
-            .await?;
+        conn.execute(
+            "UPDATE revisions SET meta = $1 WHERE id = $2",
+            args![&text, revision.id],
+        )
+        .await?;
     }
     Ok(text)
 }
 
 async fn credit_code_of(conn: &mut Conn<'_>, org_id: i64) -> Result<String> {
-    conn.fetch_one("SELECT credit_code FROM organizations WHERE id = $1", args![org_id])
-        .await?
-        .text("credit_code")
+    conn.fetch_one(
+        "SELECT credit_code FROM organizations WHERE id = $1",
+        args![org_id],
+    )
+    .await?
+    .text("credit_code")
 }
 
 /// Removes placements the published revision no longer has; their item URLs become 301s to
@@ -146,8 +159,11 @@ async fn redirect_dropped_placements(
             args![location, item_id, column_id],
         )
         .await?;
-        conn.execute("DELETE FROM placements WHERE id = $1", args![row.int("id")?])
-            .await?;
+        conn.execute(
+            "DELETE FROM placements WHERE id = $1",
+            args![row.int("id")?],
+        )
+        .await?;
     }
     Ok(())
 }

@@ -32,7 +32,8 @@ impl Db {
         actor: StaffId,
         revision_id: RevisionId,
     ) -> Result<StepOutcome> {
-        self.review_step(scope, actor, revision_id, StepKind::Submit).await
+        self.review_step(scope, actor, revision_id, StepKind::Submit)
+            .await
     }
 
     /// Approves the pending review level of a revision.
@@ -42,7 +43,8 @@ impl Db {
         actor: StaffId,
         revision_id: RevisionId,
     ) -> Result<StepOutcome> {
-        self.review_step(scope, actor, revision_id, StepKind::Approve).await
+        self.review_step(scope, actor, revision_id, StepKind::Approve)
+            .await
     }
 
     /// Rejects a revision under review, back to its author with a reason.
@@ -53,8 +55,13 @@ impl Db {
         revision_id: RevisionId,
         reason: &str,
     ) -> Result<StepOutcome> {
-        self.review_step(scope, actor, revision_id, StepKind::Reject(reason.trim().to_string()))
-            .await
+        self.review_step(
+            scope,
+            actor,
+            revision_id,
+            StepKind::Reject(reason.trim().to_string()),
+        )
+        .await
     }
 
     async fn review_step(
@@ -162,7 +169,10 @@ async fn home_review_levels(conn: &mut Conn<'_>, revision: &RevisionRow) -> Resu
             .int("column_id")?,
     };
     let row = conn
-        .fetch_optional("SELECT review_levels FROM columns WHERE id = $1", args![home])
+        .fetch_optional(
+            "SELECT review_levels FROM columns WHERE id = $1",
+            args![home],
+        )
         .await?
         .ok_or_else(|| DbError::NotFound(format!("home column {home} not found")))?;
     let levels = row.int("review_levels")?;

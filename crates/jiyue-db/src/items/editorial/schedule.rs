@@ -54,7 +54,11 @@ impl Db {
     async fn run_one_publication(&self) -> Result<Option<ScheduleRun>> {
         let now = self.now();
         let mut tx = self.begin().await?;
-        let skip = if tx.conn().is_pg() { " FOR UPDATE SKIP LOCKED" } else { "" };
+        let skip = if tx.conn().is_pg() {
+            " FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
         let sql = format!(
             "SELECT {REVISION_ROW_COLUMNS} FROM revisions WHERE state = 'approved' \
              AND publish_at IS NOT NULL AND publish_at <= $1 ORDER BY publish_at, id LIMIT 1{skip}"
@@ -81,7 +85,11 @@ impl Db {
     async fn run_one_withdrawal(&self) -> Result<Option<ScheduleRun>> {
         let now = self.now();
         let mut tx = self.begin().await?;
-        let skip = if tx.conn().is_pg() { " FOR UPDATE SKIP LOCKED" } else { "" };
+        let skip = if tx.conn().is_pg() {
+            " FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
         let sql = format!(
             "SELECT id, withdraw_at, withdraw_notice, withdraw_location FROM items \
              WHERE withdraw_at IS NOT NULL AND withdraw_at <= $1 ORDER BY withdraw_at, id LIMIT 1{skip}"
@@ -99,7 +107,10 @@ impl Db {
         };
         let live = tx
             .conn()
-            .fetch_one("SELECT live_revision_id FROM items WHERE id = $1", args![item_id])
+            .fetch_one(
+                "SELECT live_revision_id FROM items WHERE id = $1",
+                args![item_id],
+            )
             .await?
             .opt_int("live_revision_id")?;
         if live.is_some() {
@@ -107,7 +118,10 @@ impl Db {
         } else {
             // Already offline: clear the schedule so it does not come round again.
             tx.conn()
-                .execute("UPDATE items SET withdraw_at = NULL WHERE id = $1", args![item_id])
+                .execute(
+                    "UPDATE items SET withdraw_at = NULL WHERE id = $1",
+                    args![item_id],
+                )
                 .await?;
         }
         let run = ScheduleRun {
@@ -161,7 +175,13 @@ async fn report_if_late(conn: &mut Conn<'_>, run: &ScheduleRun) -> Result<()> {
     conn.execute(
         "INSERT INTO schedule_reports (item_id, revision_id, action, due_at, ran_at) \
          VALUES ($1, $2, $3, $4, $5)",
-        args![run.item_id, run.revision_id, run.action, micros(run.due_at), micros(run.ran_at)],
+        args![
+            run.item_id,
+            run.revision_id,
+            run.action,
+            micros(run.due_at),
+            micros(run.ran_at)
+        ],
     )
     .await?;
     Ok(())

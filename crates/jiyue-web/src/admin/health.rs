@@ -1,5 +1,5 @@
-//! The admin listener: health, readiness and Prometheus metrics. Later the editorial
-//! interface joins it; nothing here is ever served on the public listener.
+//! Health, readiness and Prometheus metrics on the admin listener. These answer without
+//! signing in, for load balancers and monitoring.
 
 use std::fmt::Write;
 use std::sync::Arc;
@@ -12,13 +12,12 @@ use axum::Router;
 
 use crate::App;
 
-/// Builds the admin router.
-pub fn router(app: Arc<App>) -> Router {
+/// Returns the health, readiness and metrics routes.
+pub fn router() -> Router<Arc<App>> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .with_state(app)
 }
 
 async fn healthz() -> &'static str {
@@ -53,6 +52,12 @@ async fn metrics(State(app): State<Arc<App>>) -> impl IntoResponse {
         out,
         "jiyue_outbox_applied_position {}",
         counters.outbox_position
+    );
+    let _ = writeln!(out, "# TYPE jiyue_access_log_dropped_total counter");
+    let _ = writeln!(
+        out,
+        "jiyue_access_log_dropped_total {}",
+        app.access_log.dropped()
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
 }

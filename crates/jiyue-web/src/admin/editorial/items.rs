@@ -1,0 +1,391 @@
+//! The items of a column, the new-item form, the edit form at the newest revision, and saving
+//! a draft (new or on top of the revision the editor opened, with the stale-save comparison).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use jiyue_auth::Action;
+use jiyue_core::clock::format_china_minute;
+use jiyue_db::{AuditResult, DbError, DraftInput, ItemId};
+use minijinja::context;
+use serde::Deserialize;
+
+use super::super::error::AdminError;
+use super::super::extract::AdminPath;
+use super::super::messages::FieldError;
+use super::super::render;
+use super::super::session::SignedIn;
+use super::access::{authorize, column_target, item_with, load_item};
+use super::diff::compare;
+use super::form::{ItemForm, ParsedForm};
+use super::status::{item_status, notice_text};
+use super::views::{all_sites, allowed_columns, form_page, value, FormPage};
+use super::{audit_invalid, check_pairs_csrf, form_pairs, see_other};
+use crate::App;
+
+/// Items listed per page of a column.
+const PAGE_SIZE: i64 = 20;
+
+/// Returns the routes of the item list and form.
+pub fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route("/items", get(list).post(create))
+        .route("/items/new", get(new_form))
+        .route("/items/{id}", get(edit_form).post(save))
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    column: Option<i64>,
+    page: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+async fn list(
+    State(app): State<Arc<App>>,
+    me: SignedIn,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AdminError> {
+    let Some(column_id) = query.column else {
+        let sites = all_sites(&app).await?;
+        let groups = allowed_columns(&me, &sites, Action::ViewItems);
+        let html = render::page_for(&app, &me, "items.html", context! { groups => groups })?;
+        return Ok(into_response(StatusCode::OK, html));
+    };
+    column_list(&app, &me, column_id, query.page.unwrap_or(0).max(0)).await
+}
+
+/// Lists one page of the items whose home is a column.
+async fn column_list(
+    app: &App,
+    me: &SignedIn,
+    column_id: i64,
+    page: i64,
+) -> Result<Response, AdminError> {
+    let target = column_target(app, column_id).await?;
+    let audit_target = format!("column:{column_id}");
+    authorize(
+        app,
+        me,
+        Action::ViewItems,
+        &target,
+        "item.list",
+        &audit_target,
+    )
+    .await?;
+    let column = app
+        .db
+        .column(column_id)
+        .await?
+        .ok_or_else(|| AdminError::NotFound(audit_target.clone()))?;
+
+    let items = app
+        .db
+        .column_admin_items(column_id, PAGE_SIZE + 1, page * PAGE_SIZE)
+        .await?;
+    let has_next = items.len() as i64 > PAGE_SIZE;
+    let rows: Vec<minijinja::Value> = items
+        .iter()
+        .take(PAGE_SIZE as usize)
+        .map(|entry| {
+            context! {
+                item_id => entry.item_id,
+                title => &entry.title,
+                state_key => entry.latest_state.message_id(),
+                live => entry.live,
+                updated => format_china_minute(entry.updated_at),
+            }
+        })
+        .collect();
+
+    let ctx = context! {
+        column => value(&column),
+        items => rows,
+        page => page,
+        has_next => has_next,
+        can_write => me.allows(Action::WriteItem, &target),
+    };
+    let html = render::page_for(app, me, "items.html", ctx)?;
+    Ok(into_response(StatusCode::OK, html))
+}
+
+fn into_response(status: StatusCode, html: axum::response::Html<String>) -> Response {
+    axum::response::IntoResponse::into_response((status, html))
+}
+
+#[derive(Debug, Deserialize)]
+struct NewQuery {
+    column: i64,
+}
+
+async fn new_form(
+    State(app): State<Arc<App>>,
+    me: SignedIn,
+    Query(query): Query<NewQuery>,
+) -> Result<Response, AdminError> {
+    let target = column_target(&app, query.column).await?;
+    let audit_target = format!("column:{}", query.column);
+    authorize(
+        &app,
+        &me,
+        Action::WriteItem,
+        &target,
+        "item.new",
+        &audit_target,
+    )
+    .await?;
+    let form = new_item_defaults(&app, query.column).await?;
+    form_page(&app, &me, &form, blank_page(StatusCode::OK)).await
+}
+
+fn blank_page(status: StatusCode) -> FormPage {
+    FormPage {
+        status,
+        item: None,
+        errors: Vec::new(),
+        notice: None,
+        stale: None,
+    }
+}
+
+/// Returns the form of a new item in a column: the site's language and organization.
+async fn new_item_defaults(app: &App, column_id: i64) -> Result<ItemForm, AdminError> {
+    let column = app
+        .db
+        .column(column_id)
+        .await?
+        .ok_or_else(|| AdminError::NotFound(format!("column:{column_id}")))?;
+    let site = app.db.site(column.site_id).await?;
+    let org = match &site {
+        Some(site) => app.db.org(site.org_id).await?,
+        None => None,
+    };
+    Ok(ItemForm {
+        lang: site.map(|s| s.lang).unwrap_or_else(|| "zh-CN".to_string()),
+        issuing_org: org.map(|o| o.name).unwrap_or_default(),
+        validity: "valid".to_string(),
+        home_column: column_id.to_string(),
+        ..ItemForm::default()
+    })
+}
+
+async fn edit_form(
+    State(app): State<Arc<App>>,
+    me: SignedIn,
+    AdminPath(id): AdminPath<ItemId>,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, AdminError> {
+    let (context, _) = item_with(&app, &me, id, Action::ViewItems, "item.view").await?;
+    let form = ItemForm::from_revision(&context.latest, context.home_column);
+    let page = FormPage {
+        status: StatusCode::OK,
+        item: Some(item_status(&app, &me, &context).await?),
+        errors: Vec::new(),
+        notice: query.notice.as_deref().and_then(notice_text),
+        stale: None,
+    };
+    form_page(&app, &me, &form, page).await
+}
+
+async fn create(
+    State(app): State<Arc<App>>,
+    me: SignedIn,
+    body: Bytes,
+) -> Result<Response, AdminError> {
+    let pairs = form_pairs(&body);
+    check_pairs_csrf(&me, &pairs)?;
+    let form = ItemForm::from_pairs(&pairs);
+    let home_column: i64 = form.home_column.trim().parse().unwrap_or(0);
+    let target = column_target(&app, home_column).await?;
+    let audit_target = format!("column:{home_column}");
+    let scope = authorize(
+        &app,
+        &me,
+        Action::WriteItem,
+        &target,
+        "item.save",
+        &audit_target,
+    )
+    .await?;
+    let parsed = match form.parse(None) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            audit_invalid(&app, &me, "item.save", &audit_target, &errors).await;
+            return refused(&app, &me, &form, None, errors).await;
+        }
+    };
+    let org_id = home_org(&app, parsed.home_column).await?;
+    let input = draft_input(None, org_id, parsed);
+    match app.db.save_draft(&scope, me.staff.id, &input).await {
+        Ok(saved) => {
+            let target = format!("item:{}", saved.item_id);
+            me.audit(&app, "item.save", &target, AuditResult::Ok, "created")
+                .await;
+            Ok(see_other(&format!("/items/{}?notice=saved", saved.item_id)))
+        }
+        Err(error) => save_failed(&app, &me, &form, None, &audit_target, error).await,
+    }
+}
+
+async fn home_org(app: &App, column_id: i64) -> Result<i64, AdminError> {
+    let column = app
+        .db
+        .column(column_id)
+        .await?
+        .ok_or_else(|| AdminError::NotFound(format!("column:{column_id}")))?;
+    let site = app
+        .db
+        .site(column.site_id)
+        .await?
+        .ok_or_else(|| AdminError::NotFound(format!("site:{}", column.site_id)))?;
+    Ok(site.org_id)
+}
+
+fn draft_input(item_id: Option<ItemId>, org_id: i64, parsed: ParsedForm) -> DraftInput {
+    DraftInput {
+        item_id,
+        base_revision_id: parsed.base_revision_id,
+        org_id,
+        meta: parsed.meta,
+        body_html: parsed.body_html,
+        home_column: parsed.home_column,
+        extra_columns: parsed.extra_columns,
+        translation_of: parsed.translation_of,
+        publish_at: parsed.publish_at,
+    }
+}
+
+async fn save(
+    State(app): State<Arc<App>>,
+    me: SignedIn,
+    AdminPath(id): AdminPath<ItemId>,
+    body: Bytes,
+) -> Result<Response, AdminError> {
+    let pairs = form_pairs(&body);
+    check_pairs_csrf(&me, &pairs)?;
+    let (context, scope) = item_with(&app, &me, id, Action::WriteItem, "item.save").await?;
+    let form = ItemForm::from_pairs(&pairs);
+    let stored_index = context.latest.meta.index_number.clone();
+    let parsed = match form.parse(stored_index) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            audit_invalid(&app, &me, "item.save", &format!("item:{id}"), &errors).await;
+            return refused(&app, &me, &form, Some(id), errors).await;
+        }
+    };
+    let home_target = column_target(&app, parsed.home_column).await?;
+    let audit_target = format!("item:{id}");
+    authorize(
+        &app,
+        &me,
+        Action::WriteItem,
+        &home_target,
+        "item.save",
+        &audit_target,
+    )
+    .await?;
+    let input = draft_input(Some(id), context.item.org_id, parsed);
+    match app.db.save_draft(&scope, me.staff.id, &input).await {
+        Ok(saved) => {
+            let detail = if saved.changed { "saved" } else { "unchanged" };
+            me.audit(&app, "item.save", &audit_target, AuditResult::Ok, detail)
+                .await;
+            Ok(see_other(&format!("/items/{id}?notice=saved")))
+        }
+        Err(error) => save_failed(&app, &me, &form, Some(id), &audit_target, error).await,
+    }
+}
+
+/// Shows the form again with its errors, keeping what the user typed.
+async fn refused(
+    app: &App,
+    me: &SignedIn,
+    form: &ItemForm,
+    item_id: Option<ItemId>,
+    errors: Vec<FieldError>,
+) -> Result<Response, AdminError> {
+    let item = match item_id {
+        Some(id) => Some(item_status(app, me, &load_item(app, id).await?).await?),
+        None => None,
+    };
+    let page = FormPage {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        item,
+        errors,
+        notice: None,
+        stale: None,
+    };
+    form_page(app, me, form, page).await
+}
+
+/// Shows a rejected save: a stale one shows the other person's change and offers to save on
+/// top of the newest revision; a workflow or validation refusal shows its message.
+async fn save_failed(
+    app: &App,
+    me: &SignedIn,
+    form: &ItemForm,
+    item_id: Option<ItemId>,
+    audit_target: &str,
+    error: DbError,
+) -> Result<Response, AdminError> {
+    let detail = error.to_string();
+    let (field, text) = match &error {
+        DbError::Stale { base, latest, .. } => {
+            me.audit(app, "item.save", audit_target, AuditResult::Failed, &detail)
+                .await;
+            return stale(app, me, form, item_id, *base, *latest).await;
+        }
+        DbError::Workflow(rule) => ("title", render::message(rule.message_id())),
+        DbError::Invalid(_) | DbError::Conflict(_) | DbError::NotFound(_) => {
+            ("title", render::message("editorial-error-save-refused"))
+        }
+        _ => return Err(AdminError::Db(error)),
+    };
+    me.audit(app, "item.save", audit_target, AuditResult::Failed, &detail)
+        .await;
+    tracing::info!(%detail, "saving an item failed");
+    refused(app, me, form, item_id, vec![FieldError::text(field, text)]).await
+}
+
+async fn stale(
+    app: &App,
+    me: &SignedIn,
+    form: &ItemForm,
+    item_id: Option<ItemId>,
+    base: i64,
+    latest: i64,
+) -> Result<Response, AdminError> {
+    let missing = || AdminError::NotFound(format!("revision {latest}"));
+    let item_id = item_id.ok_or_else(missing)?;
+    let latest_detail = app.db.revision_detail(latest).await?.ok_or_else(missing)?;
+    let comparison = app
+        .db
+        .revision_detail(base)
+        .await?
+        .map(|base_detail| compare(&base_detail, &latest_detail));
+    let mut form = form.clone();
+    form.base_revision_id = latest.to_string();
+    let context = load_item(app, item_id).await?;
+    let stale = context! {
+        author => latest_detail.summary.author_name,
+        number => latest_detail.summary.number,
+        comparison => comparison.as_ref().map(value),
+    };
+    let page = FormPage {
+        status: StatusCode::CONFLICT,
+        item: Some(item_status(app, me, &context).await?),
+        errors: vec![FieldError::new("stale-title", "editorial-stale-error")],
+        notice: None,
+        stale: Some(stale),
+    };
+    form_page(app, me, &form, page).await
+}
