@@ -13,6 +13,7 @@ mod admin_uploads;
 mod browser;
 mod browser_checks;
 mod browser_driver;
+mod browser_editorial;
 mod cache;
 mod cli;
 mod hostile;

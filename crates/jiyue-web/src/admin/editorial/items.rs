@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::Router;
 use jiyue_auth::Action;
 use jiyue_core::clock::format_china_minute;
-use jiyue_db::{AuditResult, DbError, DraftInput, ItemId};
+use jiyue_db::{AuditResult, DraftInput, ItemId};
 use minijinja::context;
 use serde::Deserialize;
 
@@ -20,9 +20,9 @@ use super::super::extract::AdminPath;
 use super::super::messages::FieldError;
 use super::super::render;
 use super::super::session::SignedIn;
-use super::access::{authorize, column_target, item_with, load_item};
-use super::diff::compare;
+use super::access::{authorize, column_target, item_with};
 use super::form::{ItemForm, ParsedForm};
+use super::save_refusal::{refused, save_failed};
 use super::status::{item_status, notice_text};
 use super::views::{all_sites, allowed_columns, form_page, value, FormPage};
 use super::{audit_invalid, check_pairs_csrf, form_pairs, see_other};
@@ -41,8 +41,16 @@ pub fn router() -> Router<Arc<App>> {
 
 #[derive(Debug, Deserialize)]
 struct ListQuery {
-    column: Option<i64>,
-    page: Option<i64>,
+    column: Option<String>,
+    page: Option<String>,
+}
+
+/// Parses a number of the query string; a malformed one is a bad request naming the parameter.
+fn number_param(value: &str, name: &str) -> Result<i64, AdminError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| AdminError::BadRequest(format!("query parameter {name} needs a number")))
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,13 +63,18 @@ async fn list(
     me: SignedIn,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AdminError> {
-    let Some(column_id) = query.column else {
+    let Some(column) = query.column.as_deref().filter(|text| !text.is_empty()) else {
         let sites = all_sites(&app).await?;
         let groups = allowed_columns(&me, &sites, Action::ViewItems);
         let html = render::page_for(&app, &me, "items.html", context! { groups => groups })?;
         return Ok(into_response(StatusCode::OK, html));
     };
-    column_list(&app, &me, column_id, query.page.unwrap_or(0).max(0)).await
+    let column_id = number_param(column, "column")?;
+    let page = match query.page.as_deref() {
+        Some(text) if !text.is_empty() => number_param(text, "page")?.max(0),
+        _ => 0,
+    };
+    column_list(&app, &me, column_id, page).await
 }
 
 /// Lists one page of the items whose home is a column.
@@ -124,7 +137,8 @@ fn into_response(status: StatusCode, html: axum::response::Html<String>) -> Resp
 
 #[derive(Debug, Deserialize)]
 struct NewQuery {
-    column: i64,
+    #[serde(default)]
+    column: String,
 }
 
 async fn new_form(
@@ -132,8 +146,9 @@ async fn new_form(
     me: SignedIn,
     Query(query): Query<NewQuery>,
 ) -> Result<Response, AdminError> {
-    let target = column_target(&app, query.column).await?;
-    let audit_target = format!("column:{}", query.column);
+    let column = number_param(&query.column, "column")?;
+    let target = column_target(&app, column).await?;
+    let audit_target = format!("column:{column}");
     authorize(
         &app,
         &me,
@@ -143,7 +158,7 @@ async fn new_form(
         &audit_target,
     )
     .await?;
-    let form = new_item_defaults(&app, query.column).await?;
+    let form = new_item_defaults(&app, column).await?;
     form_page(&app, &me, &form, blank_page(StatusCode::OK)).await
 }
 
@@ -203,7 +218,7 @@ async fn create(
 ) -> Result<Response, AdminError> {
     let pairs = form_pairs(&body);
     check_pairs_csrf(&me, &pairs)?;
-    let form = ItemForm::from_pairs(&pairs);
+    let mut form = ItemForm::from_pairs(&pairs);
     let home_column: i64 = form.home_column.trim().parse().unwrap_or(0);
     let target = column_target(&app, home_column).await?;
     let audit_target = format!("column:{home_column}");
@@ -216,6 +231,9 @@ async fn create(
         &audit_target,
     )
     .await?;
+    if let Err(error) = inline_images(&app, &mut form).await {
+        return refused(&app, &me, &form, None, vec![error]).await;
+    }
     let parsed = match form.parse(None) {
         Ok(parsed) => parsed,
         Err(errors) => {
@@ -273,7 +291,10 @@ async fn save(
     let pairs = form_pairs(&body);
     check_pairs_csrf(&me, &pairs)?;
     let (context, scope) = item_with(&app, &me, id, Action::WriteItem, "item.save").await?;
-    let form = ItemForm::from_pairs(&pairs);
+    let mut form = ItemForm::from_pairs(&pairs);
+    if let Err(error) = inline_images(&app, &mut form).await {
+        return refused(&app, &me, &form, Some(id), vec![error]).await;
+    }
     let stored_index = context.latest.meta.index_number.clone();
     let parsed = match form.parse(stored_index) {
         Ok(parsed) => parsed,
@@ -305,87 +326,14 @@ async fn save(
     }
 }
 
-/// Shows the form again with its errors, keeping what the user typed.
-async fn refused(
-    app: &App,
-    me: &SignedIn,
-    form: &ItemForm,
-    item_id: Option<ItemId>,
-    errors: Vec<FieldError>,
-) -> Result<Response, AdminError> {
-    let item = match item_id {
-        Some(id) => Some(item_status(app, me, &load_item(app, id).await?).await?),
-        None => None,
-    };
-    let page = FormPage {
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        item,
-        errors,
-        notice: None,
-        stale: None,
-    };
-    form_page(app, me, form, page).await
-}
-
-/// Shows a rejected save: a stale one shows the other person's change and offers to save on
-/// top of the newest revision; a workflow or validation refusal shows its message.
-async fn save_failed(
-    app: &App,
-    me: &SignedIn,
-    form: &ItemForm,
-    item_id: Option<ItemId>,
-    audit_target: &str,
-    error: DbError,
-) -> Result<Response, AdminError> {
-    let detail = error.to_string();
-    let (field, text) = match &error {
-        DbError::Stale { base, latest, .. } => {
-            me.audit(app, "item.save", audit_target, AuditResult::Failed, &detail)
-                .await;
-            return stale(app, me, form, item_id, *base, *latest).await;
+/// Stores images pasted into the body as `data:` URIs as files, and points the body at them,
+/// before the body is sanitized (the sanitizer drops `data:` sources).
+async fn inline_images(app: &App, form: &mut ItemForm) -> Result<(), FieldError> {
+    match crate::admin::uploads::store_inline_images(app, &form.body_html).await {
+        Ok(body) => {
+            form.body_html = body;
+            Ok(())
         }
-        DbError::Workflow(rule) => ("title", render::message(rule.message_id())),
-        DbError::Invalid(_) | DbError::Conflict(_) | DbError::NotFound(_) => {
-            ("title", render::message("editorial-error-save-refused"))
-        }
-        _ => return Err(AdminError::Db(error)),
-    };
-    me.audit(app, "item.save", audit_target, AuditResult::Failed, &detail)
-        .await;
-    tracing::info!(%detail, "saving an item failed");
-    refused(app, me, form, item_id, vec![FieldError::text(field, text)]).await
-}
-
-async fn stale(
-    app: &App,
-    me: &SignedIn,
-    form: &ItemForm,
-    item_id: Option<ItemId>,
-    base: i64,
-    latest: i64,
-) -> Result<Response, AdminError> {
-    let missing = || AdminError::NotFound(format!("revision {latest}"));
-    let item_id = item_id.ok_or_else(missing)?;
-    let latest_detail = app.db.revision_detail(latest).await?.ok_or_else(missing)?;
-    let comparison = app
-        .db
-        .revision_detail(base)
-        .await?
-        .map(|base_detail| compare(&base_detail, &latest_detail));
-    let mut form = form.clone();
-    form.base_revision_id = latest.to_string();
-    let context = load_item(app, item_id).await?;
-    let stale = context! {
-        author => latest_detail.summary.author_name,
-        number => latest_detail.summary.number,
-        comparison => comparison.as_ref().map(value),
-    };
-    let page = FormPage {
-        status: StatusCode::CONFLICT,
-        item: Some(item_status(app, me, &context).await?),
-        errors: vec![FieldError::new("stale-title", "editorial-stale-error")],
-        notice: None,
-        stale: Some(stale),
-    };
-    form_page(app, me, &form, page).await
+        Err(message) => Err(FieldError::text("body_html", message)),
+    }
 }

@@ -15,6 +15,7 @@ mod form;
 mod items;
 mod preview;
 mod revisions;
+mod save_refusal;
 mod status;
 mod views;
 mod work;

@@ -118,8 +118,17 @@ async fn list(
 
 #[derive(Debug, Deserialize)]
 struct DiffQuery {
-    from: RevisionId,
-    to: RevisionId,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// Parses a revision id of the comparison query; a missing or malformed one is a bad request.
+fn revision_param(value: Option<&str>, name: &str) -> Result<RevisionId, AdminError> {
+    value
+        .and_then(|text| text.trim().parse().ok())
+        .ok_or_else(|| {
+            AdminError::BadRequest(format!("query parameter {name} needs a revision id"))
+        })
 }
 
 async fn diff(
@@ -129,8 +138,10 @@ async fn diff(
     Query(query): Query<DiffQuery>,
 ) -> Result<Response, AdminError> {
     let (context, _) = item_with(&app, &me, id, Action::ViewItems, "item.diff").await?;
-    let old = revision_of(&app, id, query.from).await?;
-    let new = revision_of(&app, id, query.to).await?;
+    let from = revision_param(query.from.as_deref(), "from")?;
+    let to = revision_param(query.to.as_deref(), "to")?;
+    let old = revision_of(&app, id, from).await?;
+    let new = revision_of(&app, id, to).await?;
     let comparison = compare(&old, &new);
     let ctx = context! {
         item_id => id,

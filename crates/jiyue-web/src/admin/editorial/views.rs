@@ -160,6 +160,7 @@ pub async fn form_page(
         validities => fields::validities(),
         home_columns => home_columns,
         extra_columns => extra_columns(&sites, home),
+        editor => crate::admin::editor_assets::editor_assets(),
     };
     let html = render::page_for(app, me, "item_edit.html", ctx)?;
     Ok((page.status, html).into_response())
