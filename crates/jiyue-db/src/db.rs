@@ -133,7 +133,10 @@ impl Db {
     /// Starts a write transaction. On SQLite it waits for the single writer connection.
     pub(crate) async fn begin(&self) -> Result<Tx> {
         Ok(match &self.pool {
-            Pool::Sqlite { writer, .. } => Tx::Sqlite(writer.begin().await?),
+            // IMMEDIATE takes the write lock at the start, where the busy timeout applies, so a
+            // second process writing the same file (`jiyue user`, `jiyue audit`) waits its turn
+            // instead of failing with "database is locked" when a read turns into a write.
+            Pool::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(pool) => Tx::Pg(pool.begin().await?),
         })
     }

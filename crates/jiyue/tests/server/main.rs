@@ -7,6 +7,7 @@ mod admin_browser;
 mod admin_cli;
 mod admin_editorial;
 mod admin_login;
+mod admin_matrix;
 mod admin_staff;
 mod admin_support;
 mod admin_uploads;
