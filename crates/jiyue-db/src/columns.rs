@@ -45,6 +45,13 @@ fn column_from_row(row: &Row) -> Result<Column> {
 }
 
 /// Finds a column by site and path.
+/// Finds a column by id.
+pub(crate) async fn find_column_by_id(conn: &mut Conn<'_>, id: ColumnId) -> Result<Option<Column>> {
+    let sql = format!("SELECT {COLUMN_COLUMNS} FROM columns WHERE id = $1");
+    let row = conn.fetch_optional(&sql, args![id]).await?;
+    row.as_ref().map(column_from_row).transpose()
+}
+
 pub(crate) async fn find_column(
     conn: &mut Conn<'_>,
     site_id: SiteId,

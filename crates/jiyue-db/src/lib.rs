@@ -12,6 +12,7 @@ mod audit;
 mod blobs;
 mod columns;
 mod columns_admin;
+mod columns_move;
 mod db;
 mod error;
 mod items;

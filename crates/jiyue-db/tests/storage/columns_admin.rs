@@ -113,3 +113,94 @@ async fn scheduled_withdrawals_list_items_due() {
         assert_eq!(listed, vec![(saved.item_id, at)], "{}", db.label());
     }
 }
+
+#[tokio::test]
+async fn moving_a_column_redirects_its_urls() {
+    for db in dbs().await {
+        let world = build_world(&db).await;
+        let mut item = news("moved-1", "栏目移动");
+        item.home = column_ref(PORTAL, "zwgk/tzgg");
+        let saved = db.save_item(&Scope::Platform, &item).await.unwrap();
+        let old_path = db
+            .published_item(saved.item_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .placements[0]
+            .path
+            .clone();
+        let notices = db
+            .column_by_path(world.portal, "zwgk/tzgg")
+            .await
+            .unwrap()
+            .unwrap();
+        let parent = db
+            .column_by_path(world.portal, "zwgk")
+            .await
+            .unwrap()
+            .unwrap();
+
+        let inside = db
+            .move_column(&Scope::Platform, parent.id, Some(notices.id))
+            .await;
+        assert!(inside.unwrap_err().is_invalid(), "{}", db.label());
+        let other_site = db
+            .column_by_path(world.city_site, "yw")
+            .await
+            .unwrap()
+            .unwrap();
+        let across = db
+            .move_column(&Scope::Platform, notices.id, Some(other_site.id))
+            .await;
+        assert!(across.unwrap_err().is_invalid());
+        let denied = db
+            .move_column(&Scope::Site(world.city_site), notices.id, None)
+            .await;
+        assert!(denied.unwrap_err().is_out_of_scope());
+
+        let new_path = db
+            .move_column(&Scope::Platform, notices.id, None)
+            .await
+            .unwrap();
+        assert_eq!(new_path, "tzgg");
+        assert!(db
+            .column_by_path(world.portal, "zwgk/tzgg")
+            .await
+            .unwrap()
+            .is_none());
+        let moved_item_path = old_path.replacen("/zwgk/tzgg/", "/tzgg/", 1);
+        let old = db.route(world.portal, &old_path).await.unwrap().unwrap();
+        assert_eq!(old.target, RouteTarget::Redirect(moved_item_path.clone()));
+        let new = db
+            .route(world.portal, &moved_item_path)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(new.target, RouteTarget::Item(saved.item_id));
+        let listing = db
+            .route(world.portal, "/zwgk/tzgg/index.html")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            listing.target,
+            RouteTarget::Redirect("/tzgg/index.html".to_string())
+        );
+        let live = db.published_item(saved.item_id).await.unwrap().unwrap();
+        assert_eq!(live.placements[0].path, moved_item_path);
+
+        // Moving it back turns the redirects left at the old paths into pages again.
+        let back = db
+            .move_column(&Scope::Platform, notices.id, Some(parent.id))
+            .await
+            .unwrap();
+        assert_eq!(back, "zwgk/tzgg");
+        let again = db.route(world.portal, &old_path).await.unwrap().unwrap();
+        assert_eq!(
+            again.target,
+            RouteTarget::Item(saved.item_id),
+            "{}",
+            db.label()
+        );
+    }
+}

@@ -5,6 +5,7 @@
 
 mod admin_browser;
 mod admin_cli;
+mod admin_column_move;
 mod admin_editorial;
 mod admin_login;
 mod admin_matrix;

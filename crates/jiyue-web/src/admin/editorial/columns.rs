@@ -37,6 +37,7 @@ pub fn router() -> Router<Arc<App>> {
         .route("/sites/{id}/placements/{placement}/accept", post(accept))
         .route("/columns/{id}", post(columns_edit::update))
         .route("/columns/{id}/delete", post(columns_edit::delete))
+        .route("/sites/{id}/move", post(super::column_move::move_column))
 }
 
 /// A site as the site list shows it.

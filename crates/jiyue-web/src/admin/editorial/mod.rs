@@ -7,6 +7,7 @@
 //! the `Scope` of the grant that allowed the action (see [`access`]).
 
 mod access;
+mod column_move;
 mod columns;
 mod columns_edit;
 mod diff;

@@ -27,6 +27,7 @@ pub fn notice_text(code: &str) -> Option<String> {
         "column-saved" => "editorial-notice-column-saved",
         "column-created" => "editorial-notice-column-created",
         "column-deleted" => "editorial-notice-column-deleted",
+        "column-moved" => "editorial-notice-column-moved",
         "placement-accepted" => "editorial-notice-placement-accepted",
         _ => return None,
     };
