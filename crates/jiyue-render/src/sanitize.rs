@@ -96,6 +96,9 @@ const BLOCK_TAGS: [&str; 27] = [
     "dd",
 ];
 
+/// Tags that may carry the editor's alignment classes.
+const ALIGNABLE_TAGS: [&str; 5] = ["p", "h2", "h3", "h4", "li"];
+
 static ARTICLE_SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(article_builder);
 static TEXT_EXTRACTOR: LazyLock<Builder<'static>> = LazyLock::new(text_builder);
 
@@ -110,11 +113,19 @@ fn article_builder() -> Builder<'static> {
         ("ol", HashSet::from(["start"])),
     ]);
 
+    // The alignment classes the admin editor writes; the theme's stylesheet styles them.
+    let alignment = HashSet::from(["ql-align-center", "ql-align-right", "ql-align-justify"]);
+    let allowed_classes: HashMap<&str, HashSet<&str>> = ALIGNABLE_TAGS
+        .into_iter()
+        .map(|tag| (tag, alignment.clone()))
+        .collect();
+
     let mut builder = Builder::empty();
     builder
         .tags(HashSet::from(ARTICLE_TAGS))
         .clean_content_tags(HashSet::from(DROPPED_WITH_CONTENT))
         .tag_attributes(tag_attributes)
+        .allowed_classes(allowed_classes)
         .generic_attributes(HashSet::new())
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .url_relative(UrlRelative::PassThrough)
@@ -142,12 +153,19 @@ fn text_builder() -> Builder<'static> {
 /// Keeps paragraphs, `h2`–`h6`, lists, tables (with `colspan` and `rowspan`), links (`http`,
 /// `https`, `mailto` and relative URLs, given `rel="noopener noreferrer"`), images (`src`,
 /// `alt`, `width`, `height`), figures, quotes, `strong`, `em`, `b`, `i`, `sub`, `sup`, `br`,
-/// `hr` and `pre`. Removes scripts and styles with their content, event handlers and every
+/// `hr` and `pre`, and the editor's alignment classes (`ql-align-center`, `-right`, `-justify`)
+/// on paragraphs, headings and list items. Removes scripts and styles with their content,
+/// event handlers and every
 /// other attribute (so Word's `mso-` styles and classes), `javascript:` and `data:` URLs,
 /// comments (so Word and WPS conditional comments), Office namespaced elements such as
 /// `<o:p>`, and elements left empty.
 pub fn sanitize_html(input: &str) -> String {
     let mut cleaned = remove_images_without_src(&ARTICLE_SANITIZER.clean(input).to_string());
+    // The sanitizer leaves `class=""` where it removed every class. These tags keep no other
+    // attribute, and text cannot hold a `<`, so the empty attribute is dropped exactly.
+    for tag in ALIGNABLE_TAGS {
+        cleaned = cleaned.replace(&format!("<{tag} class=\"\">"), &format!("<{tag}>"));
+    }
     loop {
         let before = cleaned.len();
         for empty in EMPTY_ELEMENTS {
@@ -336,5 +354,13 @@ mod tests {
     #[test]
     fn text_decodes_escaped_markup_once() {
         assert_eq!(html_to_text("<p>a &lt;b&gt; &amp;lt;</p>"), "a <b> &lt;");
+    }
+
+    #[test]
+    fn keeps_only_the_editor_alignment_classes() {
+        let cleaned = sanitize_html(
+            r#"<p class="ql-align-center MsoNormal">居中</p><p class="evil">x</p><div class="ql-align-right">y</div>"#,
+        );
+        assert_eq!(cleaned, r#"<p class="ql-align-center">居中</p><p>x</p>y"#);
     }
 }

@@ -214,6 +214,22 @@ impl Db {
         require_updated(updated, id)
     }
 
+    /// Removes an account's second factor, so the next sign-in enrolls a new one.
+    pub async fn clear_factor(&self, id: StaffId) -> Result<()> {
+        let now = micros(self.now());
+        let mut tx = self.begin().await?;
+        let updated = tx
+            .conn()
+            .execute(
+                "UPDATE staff SET factor_kind = NULL, factor_secret = NULL, factor_last_used = NULL, \
+                 updated_at = $1 WHERE id = $2",
+                args![now, id],
+            )
+            .await?;
+        tx.commit().await?;
+        require_updated(updated, id)
+    }
+
     /// Records the step of a second-factor code as used, only when the stored value is still
     /// `previous`. Returns false when another sign-in used a code first, so two requests cannot
     /// both spend one code.

@@ -178,9 +178,7 @@ async fn reset_factor(
         &person.username,
     )
     .await?;
-    // NOTE: jiyue-db has no call that clears a factor, so an empty kind and secret stand for
-    // "not enrolled"; `factor::has_factor` treats them so. A `clear_factor` call would be cleaner.
-    app.db.set_factor(person.id, "", "").await?;
+    app.db.clear_factor(person.id).await?;
     app.db.revoke_staff_sessions(person.id).await?;
     me.audit(
         &app,
