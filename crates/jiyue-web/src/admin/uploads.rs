@@ -7,6 +7,7 @@
 mod detect;
 mod images;
 mod inline;
+mod metadata;
 mod store;
 mod zip;
 

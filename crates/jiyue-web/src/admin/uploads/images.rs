@@ -48,6 +48,9 @@ pub struct Processed {
     pub width: u32,
     pub height: u32,
     pub renditions: Vec<Rendition>,
+    /// A JPEG re-encoded upright, when its EXIF orientation turned it; it replaces the
+    /// original, whose orientation tag goes with the rest of its metadata.
+    pub upright: Option<Vec<u8>>,
 }
 
 /// Returns the limits every decode runs under.
@@ -76,8 +79,9 @@ fn classify(error: image::ImageError) -> ImageError {
     }
 }
 
-/// Decodes a raster image under the limits, turned upright by its EXIF orientation.
-pub fn decode(bytes: &[u8], kind: Kind) -> Result<DynamicImage, ImageError> {
+/// Decodes a raster image under the limits, turned upright by its EXIF orientation, and says
+/// whether the orientation turned it.
+fn decode(bytes: &[u8], kind: Kind) -> Result<(DynamicImage, bool), ImageError> {
     let format = format_of(kind)
         .ok_or_else(|| ImageError::Unreadable(format!("{kind:?} is not a raster image")))?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
@@ -90,12 +94,20 @@ pub fn decode(bytes: &[u8], kind: Kind) -> Result<DynamicImage, ImageError> {
     let orientation = decoder.orientation().map_err(classify)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(classify)?;
     image.apply_orientation(orientation);
-    Ok(image)
+    Ok((
+        image,
+        orientation != image::metadata::Orientation::NoTransforms,
+    ))
 }
 
 /// Decodes an image and makes its renditions. Blocks: run it on a blocking thread.
 pub fn process(bytes: &[u8], kind: Kind) -> Result<Processed, ImageError> {
-    let image = decode(bytes, kind)?;
+    let (image, turned) = decode(bytes, kind)?;
+    // Stripping the metadata drops the orientation tag too, so a turned photo is stored upright.
+    let upright = match (turned, kind) {
+        (true, Kind::Jpeg) => Some(rendition(&image, image.width())?.bytes),
+        _ => None,
+    };
     let (width, height) = (image.width(), image.height());
     let mut renditions = Vec::new();
     for target in RENDITION_WIDTHS {
@@ -107,6 +119,7 @@ pub fn process(bytes: &[u8], kind: Kind) -> Result<Processed, ImageError> {
         width,
         height,
         renditions,
+        upright,
     })
 }
 

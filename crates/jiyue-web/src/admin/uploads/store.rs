@@ -162,7 +162,12 @@ pub async fn store(app: &App, bytes: Vec<u8>, name: &str) -> Result<StoredUpload
     }
     let (bytes, processed) = if kind.is_raster() {
         let (bytes, result) = tokio::task::spawn_blocking(move || {
-            let result = images::process(&bytes, kind);
+            let mut result = images::process(&bytes, kind);
+            let upright = result
+                .as_mut()
+                .ok()
+                .and_then(|processed| processed.upright.take());
+            let bytes = upright.unwrap_or_else(|| super::metadata::strip(bytes, kind));
             (bytes, result)
         })
         .await
