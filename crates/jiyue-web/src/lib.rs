@@ -7,6 +7,7 @@
 pub mod access;
 pub mod admin;
 pub mod cache;
+pub mod csv_safe;
 pub mod headers;
 pub mod hosts;
 pub mod indexer;

@@ -157,7 +157,7 @@ impl Format {
     fn writer(self, out: &mut (dyn Write + Send)) -> RowWriter<'_> {
         match self {
             Format::JsonLines => RowWriter::JsonLines(out),
-            Format::Csv => RowWriter::Csv(Box::new(csv::Writer::from_writer(out))),
+            Format::Csv => RowWriter::Csv { out, first: true },
         }
     }
 }
@@ -165,7 +165,11 @@ impl Format {
 /// Writes rows as JSON Lines or CSV.
 enum RowWriter<'a> {
     JsonLines(&'a mut (dyn Write + Send)),
-    Csv(Box<csv::Writer<&'a mut (dyn Write + Send)>>),
+    /// CSV made safe for spreadsheets (`jiyue_web::csv_safe`), with a byte-order mark.
+    Csv {
+        out: &'a mut (dyn Write + Send),
+        first: bool,
+    },
 }
 
 impl RowWriter<'_> {
@@ -175,7 +179,18 @@ impl RowWriter<'_> {
                 serde_json::to_writer(&mut *out, row)?;
                 out.write_all(b"\n")?;
             }
-            RowWriter::Csv(writer) => writer.serialize(row)?,
+            RowWriter::Csv { out, first } => {
+                let mut writer = csv::WriterBuilder::new()
+                    .has_headers(*first)
+                    .from_writer(Vec::new());
+                writer.serialize(row)?;
+                let bytes = writer.into_inner().map_err(|error| error.into_error())?;
+                if *first {
+                    out.write_all(jiyue_web::csv_safe::BOM.as_bytes())?;
+                    *first = false;
+                }
+                out.write_all(&jiyue_web::csv_safe::neutralize(&bytes)?)?;
+            }
         }
         Ok(())
     }
@@ -183,7 +198,7 @@ impl RowWriter<'_> {
     fn finish(self) -> anyhow::Result<()> {
         match self {
             RowWriter::JsonLines(out) => out.flush()?,
-            RowWriter::Csv(mut writer) => writer.flush()?,
+            RowWriter::Csv { out, .. } => out.flush()?,
         }
         Ok(())
     }
@@ -415,7 +430,10 @@ mod tests {
 
         let (result, text) = output(&db, export("csv", None, Some("2024-03-01"), true)).await;
         result.unwrap();
-        assert!(text.starts_with("at,host,method,path,status"), "{text}");
+        assert!(
+            text.starts_with("\u{feff}at,host,method,path,status"),
+            "{text}"
+        );
         assert_eq!(text.lines().count(), 2);
         let (result, text) = output(&db, export("jsonl", None, Some("2024-02-29"), true)).await;
         result.unwrap();

@@ -10,6 +10,7 @@
 pub mod account;
 mod assets;
 pub mod audit;
+mod audit_pages;
 pub mod cookies;
 pub mod csrf;
 pub mod editor_assets;
@@ -51,6 +52,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(editorial::router())
         .merge(account::router())
         .merge(staff::router())
+        .merge(audit_pages::router())
         .merge(assets::router())
         .merge(uploads::router())
         .merge(editor_assets::router())

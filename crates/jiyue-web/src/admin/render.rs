@@ -213,7 +213,11 @@ mod tests {
             let name = file.path().display();
             assert!(!source.contains("style="), "{name} has a style attribute");
             assert!(!source.contains("<style"), "{name} has a style element");
-            assert!(!source.contains("<script"), "{name} has a script");
+            for (index, _) in source.match_indices("<script") {
+                let tag = &source[index..];
+                let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+                assert!(tag.contains(" src="), "{name} has an inline script");
+            }
             for (index, _) in source.match_indices(" on") {
                 let rest = &source[index + 3..];
                 let word: String = rest.chars().take_while(char::is_ascii_lowercase).collect();

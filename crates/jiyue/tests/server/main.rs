@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod admin_audit;
 mod admin_browser;
 mod admin_cli;
 mod admin_column_move;
