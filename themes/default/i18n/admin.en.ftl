@@ -44,8 +44,6 @@ admin-enroll-submit = Confirm and sign in
 
 ## My work
 
-admin-dashboard-title = My work
-admin-dashboard-placeholder = Items waiting for you will be listed here.
 
 ## My account
 

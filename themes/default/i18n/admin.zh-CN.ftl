@@ -44,8 +44,6 @@ admin-enroll-submit = 确认并登录
 
 ## My work
 
-admin-dashboard-title = 我的工作
-admin-dashboard-placeholder = 这里将列出等待您处理的信息。
 
 ## My account
 
