@@ -434,3 +434,59 @@ async fn preview_tokens_expire() {
         assert_eq!(db.preview("digest-1").await.unwrap(), None);
     }
 }
+
+/// Runs one statement through the pool, as someone with database access would.
+async fn execute(db: &Db, sql: &str) {
+    match db.pool() {
+        jiyue_db::Pool::Sqlite { writer, .. } => {
+            sqlx::query(sql).execute(writer).await.unwrap();
+        }
+        jiyue_db::Pool::Postgres(pool) => {
+            sqlx::query(sql).execute(pool).await.unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn failed_scheduled_publication_returns_to_author() {
+    for db in dbs().await {
+        let world = build_world(&db).await;
+        set_levels(&db, PORTAL, "yw", 0).await;
+        let editor = staff(&db, "editor").await;
+        let home = column_id(&db, world.portal, "yw").await;
+        let mut input = draft(world.province, home, "无法发布");
+        input.publish_at = Some(db.clock().now() + Duration::hours(1));
+        let saved = db
+            .save_draft(&Scope::Platform, editor, &input)
+            .await
+            .unwrap();
+        db.submit_revision(&Scope::Platform, editor, saved.revision_id)
+            .await
+            .unwrap();
+        execute(
+            &db,
+            &format!(
+                "UPDATE revisions SET meta = 'not json' WHERE id = {}",
+                saved.revision_id
+            ),
+        )
+        .await;
+
+        db.clock.advance(Duration::hours(2));
+        let runs = db.run_due_schedules().await.unwrap();
+        assert_eq!(runs.len(), 1, "{}", db.label());
+        assert_eq!(runs[0].action, "publish_failed");
+        assert!(
+            db.run_due_schedules().await.unwrap().is_empty(),
+            "it left the queue"
+        );
+        let revisions = db.item_revisions(saved.item_id).await.unwrap();
+        assert_eq!(revisions[0].state, RevisionState::Rejected);
+        let reason = revisions[0].reject_reason.clone().unwrap_or_default();
+        assert!(
+            reason.starts_with("scheduled publication failed"),
+            "{reason}"
+        );
+        assert!(db.published_item(saved.item_id).await.unwrap().is_none());
+    }
+}

@@ -1,7 +1,7 @@
 //! Saving drafts: a new revision on top of the revision the editor opened, refused when
 //! someone else saved in between, and restoring an old revision as a new draft.
 //!
-//! A draft of a published item changes nothing the public sees: the item keeps its live
+//! A draft of a published item changes nothing on the public site: the item keeps its live
 //! revision and its placements until a reviewer approves the draft and it is published.
 
 use chrono::{DateTime, Utc};
@@ -45,6 +45,7 @@ impl Db {
         let mut tx = self.begin().await?;
         let old = super::lock_revision(&mut tx.conn(), revision_id).await?;
         let item = lock_item(&mut tx.conn(), old.item_id).await?;
+
         let meta: ItemMeta = serde_json::from_str(&old.meta).map_err(|error| {
             DbError::Invalid(format!(
                 "revision {revision_id} has malformed metadata: {error}; it cannot be restored"
@@ -69,6 +70,7 @@ impl Db {
             publish_at: None,
         };
         let saved = save_draft_in(&mut tx.conn(), scope, author, &input, now).await?;
+
         let note = format!("restored from revision {}", old.number);
         let step = StepRecord {
             item_id: item.id,

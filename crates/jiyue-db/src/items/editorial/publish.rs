@@ -34,15 +34,24 @@ pub(crate) async fn publish_in(
         .apply(&Step::Publish)
         .map_err(workflow_error)?;
     let item = lock_item(conn, revision.item_id).await?;
-    let meta: ItemMeta =
-        serde_json::from_str(&meta_for_publication(conn, revision, &item, now).await?)
-            .map_err(|error| DbError::Invalid(format!("revision {}: {error}", revision.id)))?;
+
+    let meta: ItemMeta = serde_json::from_str(
+        &meta_for_publication(conn, revision, &item, now).await?,
+    )
+    .map_err(|error| {
+        DbError::Invalid(format!(
+            "revision {} has invalid metadata: {error}; save the item again",
+            revision.id
+        ))
+    })?;
+
     let placements = match &revision.placements {
         Some(placements) => placements.clone(),
         None => current_placements(conn, item.id).await?.ok_or_else(|| {
             DbError::Invalid(format!("item {} has no home column to publish in", item.id))
         })?,
     };
+
     let input = ItemInput {
         external_id: item.external_id.clone().unwrap_or_default(),
         org_credit_code: credit_code_of(conn, item.org_id).await?,
@@ -55,6 +64,7 @@ pub(crate) async fn publish_in(
         publish: true,
         sample: item.sample,
     };
+
     let (saved, _) = save_one(conn, &Scope::Platform, &input, now).await?;
     if saved.revision_id != revision.id {
         return Err(DbError::Invalid(format!(
@@ -62,10 +72,12 @@ pub(crate) async fn publish_in(
             revision.id
         )));
     }
+
     store_review(conn, revision.id, &review, None, micros(now)).await?;
     let mut keep = placements.extras.clone();
     keep.push(placements.home);
     redirect_dropped_placements(conn, item.id, &keep).await?;
+
     let step = StepRecord {
         item_id: item.id,
         revision_id: Some(revision.id),
@@ -133,8 +145,8 @@ async fn credit_code_of(conn: &mut Conn<'_>, org_id: i64) -> Result<String> {
     .text("credit_code")
 }
 
-/// Removes placements the published revision no longer has; their item URLs become 301s to
-/// the item's URL on the same site, or on its home site.
+/// Removes placements the published revision no longer has. Their item URLs become 301s to
+/// the item's URL on the same site, or else on its home site.
 async fn redirect_dropped_placements(
     conn: &mut Conn<'_>,
     item_id: ItemId,
@@ -168,8 +180,8 @@ async fn redirect_dropped_placements(
     Ok(())
 }
 
-/// The URL an old placement of an item redirects to: its route on the same site when it has
-/// one, otherwise the absolute URL of its home placement.
+/// Returns the URL an old placement of an item redirects to: its route on the same site when
+/// it has one, otherwise the absolute URL of its home placement.
 async fn new_location(conn: &mut Conn<'_>, item_id: ItemId, site_id: i64) -> Result<String> {
     let same_site = conn
         .fetch_optional(
@@ -199,7 +211,7 @@ async fn new_location(conn: &mut Conn<'_>, item_id: ItemId, site_id: i64) -> Res
 
 impl Db {
     /// Withdraws a published item now, or schedules it when `at` is later than now. Its URLs
-    /// then answer 410 with the notice, or 301 to the replacement.
+    /// then return 410 with the notice, or 301 to the replacement.
     pub async fn withdraw_item(
         &self,
         scope: &Scope,
@@ -245,7 +257,8 @@ impl Db {
 fn check_withdrawal(how: &Withdrawal) -> Result<()> {
     match how {
         Withdrawal::Gone { notice } if notice.trim().is_empty() => Err(DbError::Invalid(
-            "a withdrawal without a replacement needs a notice that says why; write one".to_string(),
+            "the withdrawal notice is missing; write why the item is withdrawn, or give a replacement"
+                .to_string(),
         )),
         Withdrawal::Gone { notice } if notice.chars().count() > 500 => Err(DbError::Invalid(
             "the withdrawal notice is longer than 500 characters; shorten it".to_string(),

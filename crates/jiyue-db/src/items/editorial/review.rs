@@ -15,7 +15,7 @@ use crate::outbox::{insert_events, NewEvent};
 use crate::sql::{args, micros, Conn};
 use crate::staff::StaffId;
 
-/// What a review step did.
+/// The outcome of a review step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct StepOutcome {
     pub state: RevisionState,

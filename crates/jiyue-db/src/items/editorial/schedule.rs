@@ -1,6 +1,6 @@
 //! The sweeper of scheduled actions: approved revisions whose `publish_at` has come, and
 //! items whose `withdraw_at` has come. The time is stored on the thing it acts on, so a lost
-//! or repeated sweep never loses or doubles an action; on PostgreSQL each due row is taken
+//! or repeated sweep never loses or doubles an action. On PostgreSQL each due row is taken
 //! with `FOR UPDATE SKIP LOCKED`, so several nodes sweeping at once act on it once. An action
 //! that runs more than a minute after its time (the platform was down) is reported.
 
@@ -22,7 +22,7 @@ const LATE_AFTER: Duration = Duration::minutes(1);
 pub struct ScheduleRun {
     pub item_id: ItemId,
     pub revision_id: Option<RevisionId>,
-    /// `publish` or `withdraw`.
+    /// `publish`, `withdraw`, or `publish_failed` when the revision went back to its author.
     pub action: &'static str,
     pub due_at: DateTime<Utc>,
     pub ran_at: DateTime<Utc>,
@@ -68,7 +68,18 @@ impl Db {
         };
         let revision = revision_row(&row)?;
         let due_at = revision.publish_at.unwrap_or(now);
-        publish_in(&mut tx.conn(), &revision, None, now).await?;
+        if let Err(error) = publish_in(&mut tx.conn(), &revision, None, now).await {
+            drop(tx);
+            self.reject_failed_publication(&revision, &error).await?;
+            return Ok(Some(ScheduleRun {
+                item_id: revision.item_id,
+                revision_id: Some(revision.id),
+                action: "publish_failed",
+                due_at,
+                ran_at: now,
+                late: false,
+            }));
+        }
         let run = ScheduleRun {
             item_id: revision.item_id,
             revision_id: Some(revision.id),
@@ -97,6 +108,7 @@ impl Db {
         let Some(row) = tx.conn().fetch_optional(&sql, args![micros(now)]).await? else {
             return Ok(None);
         };
+
         let item_id = row.int("id")?;
         let due_at = row.time("withdraw_at")?;
         let how = match row.opt_text("withdraw_location")? {
@@ -135,6 +147,41 @@ impl Db {
         report_if_late(&mut tx.conn(), &run).await?;
         tx.commit().await?;
         Ok(Some(run))
+    }
+
+    /// Sends a revision whose scheduled publication failed back to its author, with the error
+    /// as the reason, so it leaves the queue instead of failing every sweep.
+    async fn reject_failed_publication(
+        &self,
+        revision: &super::RevisionRow,
+        error: &crate::error::DbError,
+    ) -> Result<()> {
+        tracing::error!(
+            revision = revision.id,
+            item = revision.item_id,
+            %error,
+            "a scheduled publication failed; the revision goes back to its author"
+        );
+        let now = micros(self.now());
+        let reason = format!("scheduled publication failed: {error}");
+        let mut tx = self.begin().await?;
+        tx.conn()
+            .execute(
+                "UPDATE revisions SET state = 'rejected', approvals = '[]', reject_reason = $1, \
+                 updated_at = $2 WHERE id = $3 AND state = 'approved'",
+                args![&reason, now, revision.id],
+            )
+            .await?;
+        let step = super::StepRecord {
+            item_id: revision.item_id,
+            revision_id: Some(revision.id),
+            actor: None,
+            step: "schedule_failed",
+            level: None,
+            note: Some(&reason),
+        };
+        super::record_step(&mut tx.conn(), step, now).await?;
+        tx.commit().await
     }
 
     /// Returns the scheduled actions that ran late, newest first.
