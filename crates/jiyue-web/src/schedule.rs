@@ -23,7 +23,14 @@ pub async fn sweep(app: &App) -> Result<Vec<ScheduleRun>, jiyue_db::DbError> {
     let runs = app.db.run_due_schedules().await?;
     for run in &runs {
         let due = jiyue_core::clock::format_china_minute(run.due_at);
-        if run.late {
+        if run.action.ends_with("_failed") {
+            tracing::warn!(
+                item = run.item_id,
+                action = run.action,
+                due = %due,
+                "a scheduled action failed; see the item's history"
+            );
+        } else if run.late {
             tracing::warn!(
                 item = run.item_id,
                 action = run.action,

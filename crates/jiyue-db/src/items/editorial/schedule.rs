@@ -22,7 +22,8 @@ const LATE_AFTER: Duration = Duration::minutes(1);
 pub struct ScheduleRun {
     pub item_id: ItemId,
     pub revision_id: Option<RevisionId>,
-    /// `publish`, `withdraw`, or `publish_failed` when the revision went back to its author.
+    /// `publish` or `withdraw`; `publish_failed` when the revision went back to its author, and
+    /// `withdraw_failed` when the item stayed online.
     pub action: &'static str,
     pub due_at: DateTime<Utc>,
     pub ran_at: DateTime<Utc>,
@@ -126,7 +127,30 @@ impl Db {
             .await?
             .opt_int("live_revision_id")?;
         if live.is_some() {
-            withdraw_in(&mut tx.conn(), item_id, &how, None, now).await?;
+            if let Err(error) = withdraw_in(&mut tx.conn(), item_id, &how, None, now).await {
+                drop(tx);
+                tracing::error!(
+                    item = item_id,
+                    %error,
+                    "a scheduled withdrawal failed; its schedule is cleared and the item stays online"
+                );
+                let mut tx = self.begin().await?;
+                tx.conn()
+                    .execute(
+                        "UPDATE items SET withdraw_at = NULL WHERE id = $1",
+                        args![item_id],
+                    )
+                    .await?;
+                tx.commit().await?;
+                return Ok(Some(ScheduleRun {
+                    item_id,
+                    revision_id: live,
+                    action: "withdraw_failed",
+                    due_at,
+                    ran_at: now,
+                    late: false,
+                }));
+            }
         } else {
             // Already offline: clear the schedule so it does not come round again.
             tx.conn()
