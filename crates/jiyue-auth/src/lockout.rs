@@ -33,8 +33,16 @@ pub fn address_key(ip: IpAddr) -> String {
 /// Returns the failure-counting key of an account: `account:` and the trimmed, lower-case
 /// username.
 pub fn account_key(username: &str) -> String {
-    format!("account:{}", username.trim().to_lowercase())
+    let name = username.trim().to_lowercase();
+    // No account name is this long; hashing it keeps a stored key short whatever is typed.
+    if name.len() > MAX_KEY_NAME_BYTES {
+        return format!("account:#{}", crate::token_digest(&name));
+    }
+    format!("account:{name}")
 }
+
+/// Longest name kept as it is in an account key, in bytes; longer ones are hashed.
+const MAX_KEY_NAME_BYTES: usize = 64;
 
 /// How many failed logins lock a key, and for how long.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,5 +103,14 @@ mod tests {
                 lock_minutes: 15
             }
         );
+    }
+
+    #[test]
+    fn long_names_give_short_keys() {
+        let typed = "x".repeat(1_000_000);
+        let key = account_key(&typed);
+        assert!(key.len() < 80, "{}", key.len());
+        assert_eq!(key, account_key(&typed.to_uppercase()));
+        assert_eq!(account_key(" Editor "), "account:editor");
     }
 }

@@ -140,7 +140,8 @@ pub fn verify_totp(
     at: DateTime<Utc>,
     last_used_step: Option<i64>,
 ) -> Option<i64> {
-    let code = code.trim();
+    // Authenticator apps show the code in groups ("917 097"), and people type it that way.
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() != DIGITS || !code.bytes().all(|byte| byte.is_ascii_digit()) {
         return None;
     }
@@ -329,5 +330,14 @@ mod tests {
              ?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=%E7%9C%81%20%E6%94%BF%E5%8A%A1\
              &algorithm=SHA1&digits=6&period=30"
         );
+    }
+
+    #[test]
+    fn grouped_codes_are_accepted() {
+        let secret = TotpSecret::from_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap();
+        let at = chrono::DateTime::from_timestamp(59, 0).unwrap();
+        let code = totp_code(&secret, totp_step(at));
+        let grouped = format!("{} {}", &code[..3], &code[3..]);
+        assert_eq!(verify_totp(&secret, &grouped, at, None), Some(totp_step(at)));
     }
 }

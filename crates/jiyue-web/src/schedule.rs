@@ -44,12 +44,15 @@ pub async fn sweep(app: &App) -> Result<Vec<ScheduleRun>, jiyue_db::DbError> {
     Ok(runs)
 }
 
-/// Seals the audit log's finished months and prunes access log rows older than a year.
+/// Seals the audit log's finished months, prunes access log rows older than a year, and
+/// deletes sign-in failure counters untouched for a day.
 pub async fn upkeep(app: &App) -> Result<(), jiyue_db::DbError> {
     let sealed = app.db.audit_seal_due(app.audit_mac.as_ref()).await?;
     if !sealed.is_empty() {
         tracing::info!(segments = ?sealed, "audit log months sealed");
     }
+    let day_ago = app.clock.now() - chrono::Duration::days(1);
+    app.db.prune_login_failures(day_ago).await?;
     let pruned = app.db.access_log_prune(ACCESS_LOG_DAYS).await?;
     if pruned > 0 {
         tracing::info!(rows = pruned, "access log rows older than a year pruned");

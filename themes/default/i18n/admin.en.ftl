@@ -513,3 +513,8 @@ audit-error-path = Path starts with: start it with /, such as /zwgk/.
 audit-error-status = Status code: write three digits from 100 to 599, such as 404.
 audit-error-address = Source address: write a whole IP address, such as 192.0.2.1 or 2001:db8::1.
 audit-error-before = The page position is invalid: use the Older entries link on the page to move between pages.
+
+## unlocking accounts
+admin-staff-unlock = Lift the sign-in lock
+admin-staff-unlock-hint = Repeated failed sign-ins lock an account for a while; lift the lock once you know the owner is not being impersonated.
+admin-notice-unlocked = The account's sign-in lock was lifted.

@@ -513,3 +513,8 @@ audit-error-path = 路径开头：请以 / 开头，如 /zwgk/。
 audit-error-status = 状态码：请填写 100 到 599 之间的三位数字，如 404。
 audit-error-address = 来源地址：请填写完整的 IP 地址，如 192.0.2.1 或 2001:db8::1。
 audit-error-before = 翻页位置无效：请使用页面上的“更早的记录”链接翻页。
+
+## unlocking accounts
+admin-staff-unlock = 解除登录锁定
+admin-staff-unlock-hint = 多次登录失败后账户会被暂时锁定；确认不是本人被冒用后，可在此解除。
+admin-notice-unlocked = 已解除该账户的登录锁定。

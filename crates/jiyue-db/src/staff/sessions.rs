@@ -195,8 +195,9 @@ impl Db {
         Ok(latest)
     }
 
-    /// Counts one failed sign-in against each subject. A subject that reaches `max_failures`
-    /// is locked for `lock_for`, and its count starts again.
+    /// Counts one failed sign-in against each subject. Failures older than `lock_for` no
+    /// longer count, so occasional typos never add up to a lock. A subject that reaches
+    /// `max_failures` within that window is locked for `lock_for`, and its count starts again.
     pub async fn record_login_failure(
         &self,
         subjects: &[String],
@@ -215,9 +216,11 @@ impl Db {
                 .conn()
                 .fetch_one(
                     "INSERT INTO login_failures (subject, failures, updated_at) VALUES ($1, 1, $2) \
-                     ON CONFLICT (subject) DO UPDATE SET failures = login_failures.failures + 1, \
+                     ON CONFLICT (subject) DO UPDATE SET failures = CASE \
+                     WHEN login_failures.updated_at < $3 THEN 1 \
+                     ELSE login_failures.failures + 1 END, \
                      updated_at = $2 RETURNING failures",
-                    args![subject, micros(now)],
+                    args![subject, micros(now), micros(now - lock_for)],
                 )
                 .await?;
             if row.int("failures")? >= i64::from(max_failures) {
@@ -230,6 +233,36 @@ impl Db {
             }
         }
         tx.commit().await
+    }
+
+    /// Lifts the lock of a subject and clears its count; the security administrator's unlock.
+    pub async fn unlock_subject(&self, subject: &str) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let updated = tx
+            .conn()
+            .execute(
+                "UPDATE login_failures SET failures = 0, locked_until = NULL WHERE subject = $1",
+                args![subject],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(updated > 0)
+    }
+
+    /// Deletes failure counters untouched since `before` whose lock, if any, has ended.
+    pub async fn prune_login_failures(&self, before: DateTime<Utc>) -> Result<u64> {
+        let now = micros(self.now());
+        let mut tx = self.begin().await?;
+        let deleted = tx
+            .conn()
+            .execute(
+                "DELETE FROM login_failures WHERE updated_at < $1 \
+                 AND (locked_until IS NULL OR locked_until < $2)",
+                args![micros(before), now],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(deleted)
     }
 
     /// Clears the failure count of a subject after a successful sign-in.

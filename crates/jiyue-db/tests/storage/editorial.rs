@@ -490,3 +490,76 @@ async fn failed_scheduled_publication_returns_to_author() {
         assert!(db.published_item(saved.item_id).await.unwrap().is_none());
     }
 }
+
+#[tokio::test]
+async fn placement_on_another_site_waits_for_acceptance() {
+    for db in dbs().await {
+        let world = build_world(&db).await;
+        set_levels(&db, PORTAL, "yw", 0).await;
+        let editor = staff(&db, "editor").await;
+        let home = column_id(&db, world.portal, "yw").await;
+        // The department site's column does not take shared items directly.
+        let elsewhere = column_id(&db, world.department_site, "gzdt").await;
+        let mut input = draft(world.province, home, "推送到厅网站");
+        input.extra_columns = vec![elsewhere];
+        let saved = db
+            .save_draft(&Scope::Org(world.province), editor, &input)
+            .await
+            .unwrap();
+        db.submit_revision(&Scope::Org(world.province), editor, saved.revision_id)
+            .await
+            .unwrap();
+        assert!(db.published_item(saved.item_id).await.unwrap().is_some());
+
+        let pending = db.pending_placements(world.department_site).await.unwrap();
+        assert_eq!(pending.len(), 1, "{}", db.label());
+        assert_eq!(pending[0].item_id, saved.item_id);
+        db.accept_placement(world.department_site, pending[0].placement_id)
+            .await
+            .unwrap();
+        assert!(db
+            .pending_placements(world.department_site)
+            .await
+            .unwrap()
+            .is_empty());
+    }
+}
+
+#[tokio::test]
+async fn redirect_replacement_must_stay_on_a_path() {
+    for db in dbs().await {
+        let world = build_world(&db).await;
+        set_levels(&db, PORTAL, "yw", 0).await;
+        let editor = staff(&db, "editor").await;
+        let home = column_id(&db, world.portal, "yw").await;
+        let saved = db
+            .save_draft(
+                &Scope::Platform,
+                editor,
+                &draft(world.province, home, "跳转"),
+            )
+            .await
+            .unwrap();
+        db.submit_revision(&Scope::Platform, editor, saved.revision_id)
+            .await
+            .unwrap();
+        for location in [
+            "/\\evil.example",
+            "//evil.example",
+            "javascript:alert(1)",
+            "/a\nb",
+        ] {
+            let how = Withdrawal::Redirect {
+                location: location.to_string(),
+            };
+            let refused = db
+                .withdraw_item(&Scope::Platform, editor, saved.item_id, &how, None)
+                .await;
+            assert!(
+                refused.unwrap_err().is_invalid(),
+                "{location:?} was accepted"
+            );
+        }
+        assert!(db.published_item(saved.item_id).await.unwrap().is_some());
+    }
+}

@@ -11,6 +11,7 @@ mod editorial;
 mod fixtures;
 mod items;
 mod links;
+mod lockout;
 mod orgs_sites;
 mod outbox;
 mod schema;

@@ -27,6 +27,7 @@ pub fn router() -> Router<Arc<App>> {
         .route("/staff/{id}/enable", post(enable))
         .route("/staff/{id}/reset-password", post(reset_password))
         .route("/staff/{id}/reset-factor", post(reset_factor))
+        .route("/staff/{id}/unlock", post(unlock))
 }
 
 #[derive(Deserialize)]
@@ -117,6 +118,35 @@ async fn enable(
     me.audit(&app, "staff.enable", &person.username, AuditResult::Ok, "")
         .await;
     Ok(redirect(&format!("/staff/{id}?notice=enabled")))
+}
+
+/// Lifts a sign-in lock on the account, such as one someone caused by guessing on purpose.
+async fn unlock(
+    State(app): State<Arc<App>>,
+    me: SignedIn,
+    AdminPath(id): AdminPath<StaffId>,
+) -> Result<Response, AdminError> {
+    let person = find(&app, id).await?;
+    require(
+        &app,
+        &me,
+        Action::ManageStaff,
+        "staff.unlock",
+        &person.username,
+    )
+    .await?;
+    let key = jiyue_auth::account_key(&person.username);
+    let lifted = app.db.unlock_subject(&key).await?;
+    let detail = if lifted { "lock lifted" } else { "no lock" };
+    me.audit(
+        &app,
+        "staff.unlock",
+        &person.username,
+        AuditResult::Ok,
+        detail,
+    )
+    .await;
+    Ok(redirect(&format!("/staff/{id}?notice=unlocked")))
 }
 
 async fn reset_password(

@@ -65,7 +65,10 @@ pub(crate) async fn publish_in(
         sample: item.sample,
     };
 
-    let (saved, _) = save_one(conn, &Scope::Platform, &input, now).await?;
+    // The owner's scope, not the platform's: a placement on another site's column stays
+    // pending until that site accepts it, unless the column takes shared items directly.
+    let owner = Scope::Org(item.org_id);
+    let (saved, _) = save_one(conn, &owner, &input, now).await?;
     if saved.revision_id != revision.id {
         return Err(DbError::Invalid(format!(
             "revision {} changed while it was being published; submit it again",
@@ -272,8 +275,12 @@ fn check_withdrawal(how: &Withdrawal) -> Result<()> {
     }
 }
 
-/// Returns true for a local path (`/…`, not `//…`) or an absolute http(s) URL.
+/// Returns true for a local path (`/…`, not `//…` or `/\…`) or an absolute http(s) URL.
 fn is_replacement_location(location: &str) -> bool {
+    // Browsers read `\` as `/`, so `/\host` would leave the site like `//host` does.
+    if location.contains('\\') || location.chars().any(char::is_control) {
+        return false;
+    }
     let local = location.starts_with('/') && !location.starts_with("//");
     local || location.starts_with("https://") || location.starts_with("http://")
 }
