@@ -81,8 +81,18 @@ fn validate_column(column: &NewColumn) -> Result<()> {
             column.path, column.site_code
         )));
     }
+    let length = column.name.chars().count();
+    if length > MAX_COLUMN_NAME_CHARS {
+        return Err(DbError::Invalid(format!(
+            "column \"{}\" of site {} has a name of {length} characters; shorten it to {MAX_COLUMN_NAME_CHARS}",
+            column.path, column.site_code
+        )));
+    }
     Ok(())
 }
+
+/// Longest column name, in characters: it shows in navigation bars and breadcrumbs.
+const MAX_COLUMN_NAME_CHARS: usize = 50;
 
 impl Db {
     /// Creates or updates a column keyed by site and path, and writes the route of its first

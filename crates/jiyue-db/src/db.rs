@@ -177,6 +177,7 @@ async fn open_sqlite(url: &str) -> Result<Pool> {
         .connect_with(options.clone())
         .await?;
     sqlx::migrate!("migrations/sqlite").run(&writer).await?;
+    restrict_to_owner(options.get_filename());
 
     let readers = SqlitePoolOptions::new()
         .max_connections(SQLITE_READERS)
@@ -203,6 +204,30 @@ fn create_folder(folder: &Path) -> Result<()> {
         path: folder.display().to_string(),
         source,
     })
+}
+
+/// Makes the database file and its WAL files readable by their owner only: they hold password
+/// hashes and second-factor secrets. Failing to change the mode (on a file system without
+/// modes) is logged, not fatal.
+fn restrict_to_owner(database: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mut files = vec![database.to_path_buf()];
+        for suffix in ["-wal", "-shm"] {
+            let mut name = database.as_os_str().to_owned();
+            name.push(suffix);
+            files.push(name.into());
+        }
+        for file in files.iter().filter(|file| file.exists()) {
+            let mode = std::fs::Permissions::from_mode(0o600);
+            if let Err(error) = std::fs::set_permissions(file, mode) {
+                tracing::warn!(path = %file.display(), %error, "cannot make the database file private");
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = database;
 }
 
 /// Hides the password of a database URL so it can appear in messages.

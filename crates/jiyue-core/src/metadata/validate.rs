@@ -1,6 +1,8 @@
 //! Validation of item metadata. Each rule adds a `FieldError` naming the field, the value and
 //! the fix, and all rules run, so an editor or an import gets every problem at once.
 
+use chrono::Datelike;
+
 use crate::clock::to_china;
 
 use super::{vocabulary, FieldError, ItemMeta, Validity};
@@ -27,6 +29,23 @@ const YEAR_BRACKETS: [(char, char); 5] = [
     ('(', ')'),
     ('（', '）'),
 ];
+
+/// Years a written or publication date may fall in. Older dates are typing mistakes (an
+/// index number and an item path both need a four-digit year), and so are far later ones.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+fn check_year(field: &'static str, year: i32, errors: &mut Vec<FieldError>) {
+    if !YEARS.contains(&year) {
+        errors.push(FieldError::new(
+            field,
+            format!(
+                "year {year} is outside {} to {}; correct the date",
+                YEARS.start(),
+                YEARS.end()
+            ),
+        ));
+    }
+}
 
 impl FieldError {
     /// Creates an error for `field` with a message naming the value and the fix.
@@ -66,6 +85,12 @@ impl ItemMeta {
     }
 
     fn check_dates(&self, errors: &mut Vec<FieldError>) {
+        if let Some(written) = self.written_date {
+            check_year("written_date", written.year(), errors);
+        }
+        if let Some(published) = self.published_at {
+            check_year("published_at", to_china(published).year(), errors);
+        }
         let (Some(written), Some(published)) = (self.written_date, self.published_at) else {
             return;
         };

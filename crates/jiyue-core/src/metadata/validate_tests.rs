@@ -291,3 +291,19 @@ proptest! {
         prop_assert!(is_language_tag(&tag), "{}", tag);
     }
 }
+
+#[test]
+fn dates_outside_the_years_are_refused() {
+    let mut meta = ItemMeta {
+        title: "年份".to_string(),
+        lang: "zh-CN".to_string(),
+        ..ItemMeta::default()
+    };
+    meta.published_at = chrono::DateTime::parse_from_rfc3339("0000-01-01T00:00:00+08:00")
+        .ok()
+        .map(|at| at.with_timezone(&chrono::Utc));
+    meta.written_date = chrono::NaiveDate::from_ymd_opt(2101, 1, 1);
+    let fields: Vec<&str> = meta.validate().iter().map(|error| error.field).collect();
+    assert!(fields.contains(&"published_at"), "{fields:?}");
+    assert!(fields.contains(&"written_date"), "{fields:?}");
+}

@@ -204,3 +204,18 @@ async fn moving_a_column_redirects_its_urls() {
         );
     }
 }
+
+#[tokio::test]
+async fn overlong_column_name_is_refused() {
+    for db in dbs().await {
+        build_world(&db).await;
+        let mut column = new_column(PORTAL, "long", ColumnType::Other, false);
+        column.name = "栏".repeat(51);
+        let refused = db.upsert_column(&Scope::Platform, &column).await;
+        let error = refused.unwrap_err();
+        assert!(error.is_invalid(), "{}", db.label());
+        assert!(error.to_string().contains("51 characters"), "{error}");
+        column.name = "栏".repeat(50);
+        db.upsert_column(&Scope::Platform, &column).await.unwrap();
+    }
+}

@@ -149,7 +149,15 @@ async fn stored_file(
     AdminPath(name): AdminPath<String>,
 ) -> Result<Response, AdminError> {
     match crate::pages::files::lookup(&app, &name).await? {
-        Some(file) => Ok(file.into_response()),
+        Some(file) => {
+            // Signed-in staff only: no shared cache may keep it, whatever the public copy says.
+            let mut response = file.into_response();
+            response.headers_mut().insert(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("private, no-store"),
+            );
+            Ok(response)
+        }
         None => Err(AdminError::NotFound(format!("/files/{name}"))),
     }
 }

@@ -19,6 +19,10 @@ use crate::App;
 // NOTE: a fixed limit; a setting in `[admin]` would let a province raise it.
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 
+/// Image decodes run one at a time, so a few small files that decode to huge images cannot
+/// take the server's memory together.
+static DECODE_TURN: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 /// Longest file name kept, in characters.
 const MAX_NAME_CHARS: usize = 255;
 
@@ -161,6 +165,11 @@ pub async fn store(app: &App, bytes: Vec<u8>, name: &str) -> Result<StoredUpload
         return Err(UploadError::Mismatch { name, found });
     }
     let (bytes, processed) = if kind.is_raster() {
+        // One image decodes at a time: each may take hundreds of megabytes while it does.
+        let _turn = DECODE_TURN
+            .acquire()
+            .await
+            .map_err(|error| UploadError::Worker(error.to_string()))?;
         let (bytes, result) = tokio::task::spawn_blocking(move || {
             let mut result = images::process(&bytes, kind);
             let upright = result
