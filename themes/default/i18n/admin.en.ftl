@@ -518,3 +518,5 @@ audit-error-before = The page position is invalid: use the Older entries link on
 admin-staff-unlock = Lift the sign-in lock
 admin-staff-unlock-hint = Repeated failed sign-ins lock an account for a while; lift the lock once you know the owner is not being impersonated.
 admin-notice-unlocked = The account's sign-in lock was lifted.
+admin-notice-must-change-password = An administrator set your password. Change it before you do anything else.
+admin-staff-self-factor = You cannot reset your own second factor; ask another security administrator.

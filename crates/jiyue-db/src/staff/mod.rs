@@ -62,6 +62,8 @@ pub struct Staff {
     #[serde(skip)]
     pub factor: Option<StoredFactor>,
     pub disabled: bool,
+    /// True when an administrator set the password, which its owner must now change.
+    pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -77,7 +79,8 @@ impl std::fmt::Debug for Staff {
 }
 
 const STAFF_COLUMNS: &str = "id, username, display_name, org_id, password_hash, \
-     password_changed_at, factor_kind, factor_secret, factor_last_used, disabled, created_at";
+     password_changed_at, factor_kind, factor_secret, factor_last_used, disabled, \
+     must_change_password, created_at";
 
 fn staff_from_row(row: &Row) -> Result<Staff> {
     let factor = match (row.opt_text("factor_kind")?, row.opt_text("factor_secret")?) {
@@ -97,6 +100,7 @@ fn staff_from_row(row: &Row) -> Result<Staff> {
         password_changed_at: row.time("password_changed_at")?,
         factor,
         disabled: row.flag("disabled")?,
+        must_change_password: row.flag("must_change_password")?,
         created_at: row.time("created_at")?,
     })
 }
@@ -183,17 +187,36 @@ impl Db {
         rows.iter().map(staff_from_row).collect()
     }
 
-    /// Replaces the password hash of an account, after a password change or a rehash at
-    /// sign-in. `changed` says whether the password itself changed.
+    /// Replaces the password hash of an account, after its owner changed the password or a
+    /// rehash at sign-in. `changed` says whether the password itself changed; an owner's own
+    /// change also ends any demand to change it.
     pub async fn set_password_hash(&self, id: StaffId, hash: &str, changed: bool) -> Result<()> {
         let now = micros(self.now());
         let sql = if changed {
-            "UPDATE staff SET password_hash = $1, password_changed_at = $2, updated_at = $2 WHERE id = $3"
+            "UPDATE staff SET password_hash = $1, password_changed_at = $2, updated_at = $2, \
+             must_change_password = FALSE WHERE id = $3"
         } else {
             "UPDATE staff SET password_hash = $1, updated_at = $2 WHERE id = $3"
         };
         let mut tx = self.begin().await?;
         let updated = tx.conn().execute(sql, args![hash, now, id]).await?;
+        tx.commit().await?;
+        require_updated(updated, id)
+    }
+
+    /// Sets a password on an owner's behalf (a new account or a reset), which the owner must
+    /// change at the next sign-in.
+    pub async fn set_password_by_admin(&self, id: StaffId, hash: &str) -> Result<()> {
+        let now = micros(self.now());
+        let mut tx = self.begin().await?;
+        let updated = tx
+            .conn()
+            .execute(
+                "UPDATE staff SET password_hash = $1, password_changed_at = $2, updated_at = $2, \
+                 must_change_password = TRUE WHERE id = $3",
+                args![hash, now, id],
+            )
+            .await?;
         tx.commit().await?;
         require_updated(updated, id)
     }

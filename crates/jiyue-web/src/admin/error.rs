@@ -28,6 +28,9 @@ pub enum AdminError {
         /// Code of the notice the sign-in form shows, such as `idle`.
         notice: Option<&'static str>,
     },
+    /// An administrator set the account's password; its owner must change it first.
+    #[error("the account's password was set by an administrator and must be changed first")]
+    PasswordChangeRequired,
     /// The CSRF token or the request origin did not match.
     #[error("the form's CSRF token or origin did not match; the user must reload the form")]
     Csrf,
@@ -73,6 +76,12 @@ impl AdminError {
                 "sign_in_required",
                 "admin-login-title",
                 "admin-error-sign-in",
+            ),
+            PasswordChangeRequired => (
+                StatusCode::SEE_OTHER,
+                "password_change_required",
+                "admin-account-title",
+                "admin-notice-must-change-password",
             ),
             Csrf => (
                 StatusCode::FORBIDDEN,
@@ -163,6 +172,9 @@ impl IntoResponse for AdminError {
             tracing::debug!(error = %self, code, "admin request rejected");
         }
 
+        if matches!(self, AdminError::PasswordChangeRequired) {
+            return super::redirect("/account?notice=must-change-password");
+        }
         if let AdminError::SignInRequired { next, api, notice } = &self {
             return if *api {
                 json_error(status, code, &self.message(message_key))

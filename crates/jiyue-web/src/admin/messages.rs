@@ -74,7 +74,7 @@ pub fn password_hint(app: &App) -> String {
 
 /// The notices a page shows after a redirect, by the code in its `notice` query parameter.
 /// Only these codes show anything, so a link cannot put arbitrary text on a page.
-const NOTICES: [(&str, &str); 13] = [
+const NOTICES: [(&str, &str); 14] = [
     ("idle", "admin-notice-idle"),
     ("signed-out", "admin-notice-signed-out"),
     ("restart", "admin-notice-restart"),
@@ -82,6 +82,7 @@ const NOTICES: [(&str, &str); 13] = [
     ("session-revoked", "admin-notice-session-revoked"),
     ("staff-created", "admin-notice-staff-created"),
     ("unlocked", "admin-notice-unlocked"),
+    ("must-change-password", "admin-notice-must-change-password"),
     ("grant-added", "admin-notice-grant-added"),
     ("grant-removed", "admin-notice-grant-removed"),
     ("disabled", "admin-notice-disabled"),

@@ -192,6 +192,12 @@ impl FromRequestParts<Arc<App>> for SignedIn {
             app.db.touch_session(&digest).await?;
         }
 
+        // A password an administrator set must be replaced before anything else is done.
+        let allowed_first = path.starts_with("/account") || path == "/logout";
+        if staff.must_change_password && !allowed_first {
+            return Err(AdminError::PasswordChangeRequired);
+        }
+
         let grants = app.db.staff_grants(staff.id).await?;
         Ok(SignedIn {
             staff,

@@ -156,10 +156,12 @@ async fn create(
             username: username.clone(),
             display_name: form.display_name.trim().to_string(),
             org_id,
-            password_hash: hash,
+            password_hash: hash.clone(),
         };
         match app.db.create_staff(&new).await {
             Ok(id) => {
+                // The security administrator chose this password; its owner replaces it.
+                app.db.set_password_by_admin(id, &hash).await?;
                 me.audit(
                     &app,
                     "staff.create",

@@ -181,7 +181,7 @@ async fn reset_password(
         return detail_page(&app, &me, &person, "", &[error]).await;
     }
     let hash = hash_off_thread(&form.password).await?;
-    app.db.set_password_hash(person.id, &hash, true).await?;
+    app.db.set_password_by_admin(person.id, &hash).await?;
     app.db.revoke_staff_sessions(person.id).await?;
     me.audit(
         &app,
@@ -208,6 +208,19 @@ async fn reset_factor(
         &person.username,
     )
     .await?;
+    // Resetting one's own factor would leave the account guarded by the password alone.
+    if person.id == me.staff.id {
+        me.audit(
+            &app,
+            "staff.reset_factor",
+            &person.username,
+            AuditResult::Denied,
+            "own account",
+        )
+        .await;
+        let error = FieldError::new("main", "admin-staff-self-factor");
+        return detail_page(&app, &me, &person, "", &[error]).await;
+    }
     app.db.clear_factor(person.id).await?;
     app.db.revoke_staff_sessions(person.id).await?;
     me.audit(

@@ -12,7 +12,7 @@ mod admin_login;
 mod admin_matrix;
 mod admin_staff;
 mod admin_support;
-mod admin_unlock;
+mod admin_accounts;
 mod admin_uploads;
 mod browser;
 mod browser_checks;
