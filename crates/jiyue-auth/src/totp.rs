@@ -338,6 +338,9 @@ mod tests {
         let at = chrono::DateTime::from_timestamp(59, 0).unwrap();
         let code = totp_code(&secret, totp_step(at));
         let grouped = format!("{} {}", &code[..3], &code[3..]);
-        assert_eq!(verify_totp(&secret, &grouped, at, None), Some(totp_step(at)));
+        assert_eq!(
+            verify_totp(&secret, &grouped, at, None),
+            Some(totp_step(at))
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod admin_accounts;
 mod admin_audit;
 mod admin_browser;
 mod admin_cli;
@@ -12,7 +13,6 @@ mod admin_login;
 mod admin_matrix;
 mod admin_staff;
 mod admin_support;
-mod admin_accounts;
 mod admin_uploads;
 mod browser;
 mod browser_checks;
