@@ -520,3 +520,4 @@ admin-staff-unlock-hint = Repeated failed sign-ins lock an account for a while; 
 admin-notice-unlocked = The account's sign-in lock was lifted.
 admin-notice-must-change-password = An administrator set your password. Change it before you do anything else.
 admin-staff-self-factor = You cannot reset your own second factor; ask another security administrator.
+editorial-step-failed = The step was not completed: { $reason }

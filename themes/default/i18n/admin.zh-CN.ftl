@@ -520,3 +520,4 @@ admin-staff-unlock-hint = 多次登录失败后账户会被暂时锁定；确认
 admin-notice-unlocked = 已解除该账户的登录锁定。
 admin-notice-must-change-password = 您的密码是管理员设置的，请先修改密码，再使用其他功能。
 admin-staff-self-factor = 不能重置自己的第二因素，请由另一位安全管理员操作。
+editorial-step-failed = 操作未完成：{ $reason }

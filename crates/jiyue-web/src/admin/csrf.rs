@@ -53,14 +53,15 @@ pub async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) ->
     ) {
         return next.run(request).await;
     }
-    if !same_origin(request.headers()) {
-        tracing::info!(path = %request.uri().path(), "rejected a cross-origin admin request");
-        return AdminError::Csrf.into_response();
-    }
     let path = request.uri().path().to_string();
+    let address = super::extract::client_addr(&app, request.headers(), request.extensions());
+    if !same_origin(request.headers()) {
+        tracing::info!(path = %path, "rejected a cross-origin admin request");
+        return refuse(&app, &path, address, "cross-origin request").await;
+    }
     let expected = match expected_token(&app, &path, request.headers().clone()).await {
         Ok(Some(token)) => token,
-        Ok(None) => return AdminError::Csrf.into_response(),
+        Ok(None) => return refuse(&app, &path, address, "no session or sign-in form").await,
         Err(error) => return error.into_response(),
     };
     let (request, supplied) = match supplied_token(request).await {
@@ -70,8 +71,23 @@ pub async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) ->
     if supplied.is_some_and(|supplied| tokens_match(&supplied, &expected)) {
         next.run(request).await
     } else {
-        AdminError::Csrf.into_response()
+        refuse(&app, &path, address, "missing or wrong token").await
     }
+}
+
+/// Records a refused state-changing request in the audit log and answers it with 403.
+async fn refuse(app: &App, path: &str, address: std::net::IpAddr, reason: &str) -> Response {
+    let entry = jiyue_db::AuditEntry {
+        actor: "-".to_string(),
+        actor_id: None,
+        address: address.to_string(),
+        action: "csrf.refused".to_string(),
+        target: path.to_string(),
+        result: jiyue_db::AuditResult::Denied,
+        detail: reason.to_string(),
+    };
+    super::audit::record(app, entry).await;
+    AdminError::Csrf.into_response()
 }
 
 /// Returns true unless `Origin` or `Sec-Fetch-Site` shows another origin. `Origin` must name

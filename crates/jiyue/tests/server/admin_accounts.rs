@@ -90,3 +90,30 @@ async fn password_set_by_an_admin_must_be_changed_first() {
     assert!(!staff.must_change_password);
     server.running.unwrap().stop().await;
 }
+
+#[tokio::test]
+async fn refused_forms_are_audited() {
+    let server = start("sqlite").await;
+    let db = &server.app().db;
+    let account = create_account(&server, "forger", Role::Editor, GrantRef::Platform, true).await;
+    let client = AdminClient::new(&server);
+    client.sign_in(&server, &account).await;
+    let page = client
+        .post("/account/password", &[("current", "x"), ("new", "y")])
+        .await;
+    assert_eq!(page.status, 403);
+    let entries = db
+        .audit_query(
+            &jiyue_db::AuditFilter {
+                action: Some("csrf.refused".into()),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].target, "/account/password");
+    assert_eq!(entries[0].result, "denied");
+    server.running.unwrap().stop().await;
+}

@@ -148,6 +148,17 @@ async fn step(
             let error = FieldError::text("reason", render::message(rule.message_id()));
             step_refused(app, me, id, kind.audit_action(), &rule.to_string(), error).await
         }
+        // Publication at the final approval can fail on the stored content (a route taken by
+        // another page, metadata that no longer parses): say why and record it.
+        Err(error @ (DbError::Invalid(_) | DbError::Conflict(_))) => {
+            let reason = error.to_string();
+            let text = render::format_args(
+                "editorial-step-failed",
+                &[("reason", jiyue_render::MessageArg::Text(reason.clone()))],
+            );
+            let error = FieldError::text("reason", text);
+            step_refused(app, me, id, kind.audit_action(), &reason, error).await
+        }
         Err(error) => Err(error.into()),
     }
 }
