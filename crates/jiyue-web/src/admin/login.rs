@@ -203,15 +203,31 @@ pub(super) fn attempt_entry(
     staff: Option<&Staff>,
     ip: IpAddr,
 ) -> AuditEntry {
+    let name = recorded_name(username, staff);
     AuditEntry {
-        actor: truncate_chars(username, 64),
+        actor: name.clone(),
         actor_id: staff.map(|staff| staff.id),
         address: ip.to_string(),
         action: action.to_string(),
-        target: username.to_string(),
+        target: name,
         result: AuditResult::Ok,
         detail: String::new(),
     }
+}
+
+/// Returns the name an attempt is recorded under. A name that is no account and could not be
+/// one (people type their password into the name field) is kept only as a fingerprint, so the
+/// audit log never holds a password; names shaped like user names stay readable, so audit
+/// administrators see which accounts were tried.
+fn recorded_name(username: &str, staff: Option<&Staff>) -> String {
+    if let Some(staff) = staff {
+        return staff.username.clone();
+    }
+    if jiyue_db::check_username(username).is_ok() {
+        return truncate_chars(username.trim(), 64);
+    }
+    let digest = jiyue_auth::token_digest(username);
+    format!("(invalid name #{})", &digest[..12])
 }
 
 /// Opens a session at the password stage and sends the browser to the second factor, or to

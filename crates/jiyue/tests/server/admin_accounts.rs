@@ -117,3 +117,27 @@ async fn refused_forms_are_audited() {
     assert_eq!(entries[0].result, "denied");
     server.running.unwrap().stop().await;
 }
+
+#[tokio::test]
+async fn password_typed_as_name_is_not_recorded() {
+    let server = start("sqlite").await;
+    let client = AdminClient::new(&server);
+    let typed = "My-Secret Passw0rd!";
+    let page = client.sign_in_password(typed, "whatever").await;
+    assert_eq!(page.status, 200);
+    let entries = server
+        .app()
+        .db
+        .audit_query(&jiyue_db::AuditFilter::default(), 50)
+        .await
+        .unwrap();
+    assert!(!entries.is_empty());
+    for entry in &entries {
+        assert!(!entry.actor.contains("Passw0rd"), "{}", entry.actor);
+        assert!(!entry.target.contains("Passw0rd"), "{}", entry.target);
+    }
+    assert!(entries
+        .iter()
+        .any(|entry| entry.actor.starts_with("(invalid name #")));
+    server.running.unwrap().stop().await;
+}
