@@ -266,7 +266,41 @@ async fn site_page(
             return Ok(redirect(&ctx, &location, nav_tag.clone()));
         }
     }
+    if let Some(location) = moved_column_page(app, site_id, path).await? {
+        return Ok(redirect(&ctx, &location, nav_tag));
+    }
     not_found(app, directory, &ctx, path)
+}
+
+/// Follows a column that moved for the pages without routes of their own: a later listing
+/// page (`index_3.html`) or the feed (`atom.xml`) at the old path redirects to the same page
+/// at the path the column's first page now redirects to.
+async fn moved_column_page(
+    app: &App,
+    site_id: SiteId,
+    path: &str,
+) -> Result<Option<String>, PageError> {
+    let Some((folder, file)) = path.rsplit_once('/') else {
+        return Ok(None);
+    };
+    let listing_page = file
+        .strip_prefix("index_")
+        .and_then(|rest| rest.strip_suffix(".html"));
+    let known = file == "atom.xml" || listing_page.is_some_and(|n| n.parse::<u32>().is_ok());
+    if folder.is_empty() || !known {
+        return Ok(None);
+    }
+    let first_page = format!("{folder}/index.html");
+    let Some(route) = app.db.route(site_id, &first_page).await? else {
+        return Ok(None);
+    };
+    let RouteTarget::Redirect(location) = route.target else {
+        return Ok(None);
+    };
+    Ok(location
+        .strip_suffix("/index.html")
+        .filter(|new_folder| new_folder.starts_with('/') && !new_folder.starts_with("//"))
+        .map(|new_folder| format!("{new_folder}/{file}")))
 }
 
 fn redirect(ctx: &SiteContext<'_>, location: &str, tag: String) -> Rendered {

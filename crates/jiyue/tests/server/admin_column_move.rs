@@ -89,5 +89,20 @@ async fn moved_column_keeps_old_urls_working() {
         .await
         .unwrap();
     assert_eq!(response.status(), 301);
+    // Pages without routes of their own follow the column too.
+    for (old, new) in [
+        ("/tzgg/atom.xml", "/yw/tzgg/atom.xml"),
+        ("/tzgg/index_1.html", "/yw/tzgg/index_1.html"),
+    ] {
+        let response = server
+            .raw
+            .get(server.url("www.jl.localhost", old))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 301, "{old}");
+        let location = response.headers()["location"].to_str().unwrap();
+        assert!(location.ends_with(new), "{old} went to {location}");
+    }
     server.running.unwrap().stop().await;
 }
