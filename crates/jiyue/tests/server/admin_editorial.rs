@@ -474,3 +474,35 @@ async fn refused_forms_keep_input_and_columns_change() {
 
     server.running.unwrap().stop().await;
 }
+
+#[tokio::test]
+async fn a_preview_shows_the_body_images_without_a_session() {
+    let server = start("sqlite").await;
+    let portal = site_id(&server, "2200000001").await;
+    let editor = signed_in(&server, "tuxiang", Role::Editor, GrantRef::Site(portal)).await;
+    let column = portal_column(&server, "tzgg").await;
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==";
+    let body =
+        format!("<p>带图片的预览。</p><p><img src=\"data:image/png;base64,{png}\" alt=\"图\"></p>");
+    let item = create_item(&editor, column, "预览里的图片", &body).await;
+
+    let link = page_link(&editor, item).await;
+    let stranger = AdminClient::new(&server);
+    let page = stranger.get(&link).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let prefix = format!("{link}/files/");
+    let start = page
+        .body
+        .find(&format!("src=\"{prefix}"))
+        .unwrap_or_else(|| panic!("no image under {prefix}:\n{}", page.body))
+        + 5;
+    let src = &page.body[start..start + page.body[start..].find('"').unwrap()];
+    let image = stranger.get(src).await;
+    assert_eq!(image.status, 200, "{src}");
+    assert_eq!(image.headers["content-type"], "image/png");
+    assert_eq!(image.headers["cache-control"], "private, no-store");
+
+    server.clock.advance(chrono::Duration::minutes(61));
+    assert_eq!(stranger.get(src).await.status, 410);
+    server.running.unwrap().stop().await;
+}

@@ -36,6 +36,7 @@ pub fn router() -> Router<Arc<App>> {
         .route("/items/{id}/preview", post(create))
         .route("/preview/{token}", get(show))
         .route("/preview/static/{name}", get(theme_asset))
+        .route("/preview/{token}/files/{name}", get(preview_file))
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,12 +93,36 @@ async fn show(
         return expired(&app);
     };
     let html = preview_html(&app, &detail, site_id).await?;
+    // Files of the body live on the admin listener behind the sign-in; the preview reaches
+    // them through its own token, so a colleague without an account sees the images too.
+    let html = html
+        .replace("src=\"/files/", &format!("src=\"/preview/{token}/files/"))
+        .replace("href=\"/files/", &format!("href=\"/preview/{token}/files/"));
     let mut response = Html(html).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(
         HeaderName::from_static("x-robots-tag"),
         HeaderValue::from_static("noindex"),
+    );
+    Ok(response)
+}
+
+/// GET `/preview/{token}/files/{name}`: a stored file, while the preview token is valid.
+async fn preview_file(
+    State(app): State<Arc<App>>,
+    AdminPath((token, name)): AdminPath<(String, String)>,
+) -> Result<Response, AdminError> {
+    if app.db.preview(&token_digest(&token)).await?.is_none() {
+        return expired(&app);
+    }
+    let Some(file) = crate::pages::files::lookup(&app, &name).await? else {
+        return Err(AdminError::NotFound(format!("/files/{name}")));
+    };
+    let mut response = file.into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
     );
     Ok(response)
 }
@@ -147,9 +172,8 @@ async fn preview_html(
 /// the theme's stylesheet at [`theme_asset`], as the admin pages may load styles only from
 /// their own origin.
 ///
-/// NOTE: only the theme's stylesheet is rewritten. Root-relative images and links in the body
-/// point at the admin listener and do not load there, because the public files are served
-/// only on the site's host.
+/// NOTE: besides the stylesheet, only the body's `/files/` addresses are rewritten (in `show`).
+/// Other root-relative links in the body point at the admin listener and do not work there.
 fn mark_preview(html: &str) -> String {
     let banner = format!(
         "<body>\n<p class=\"preview-banner\" role=\"status\"><strong>{}</strong></p>",
