@@ -1,5 +1,5 @@
 //! Moving a column under another parent of the same site. The column and its sub-columns get
-//! new paths; every page and item URL under the old path gets its route at the new path, and
+//! new paths. Every page and item URL under the old path gets its route at the new path, and
 //! the old route becomes a 301 redirect to it, so published URLs keep working.
 
 use crate::columns::find_column_by_id;

@@ -1,7 +1,7 @@
 //! Role grants of staff accounts, and the authorization targets of sites, columns and items.
 //!
-//! A grant is stored as a role and a scope reference (platform, organization, site or column);
-//! reading it back resolves the paths that `jiyue_auth` decisions compare, so a grant always
+//! A grant is stored as a role and a scope reference (platform, organization, site or column).
+//! Reading it back resolves the paths that `jiyue_auth` decisions compare, so a grant always
 //! follows the organization tree as it is now.
 
 use jiyue_auth::{check_grant, Grant, GrantScope, Role, Target};
@@ -13,7 +13,7 @@ use crate::error::{DbError, Result};
 use crate::model::{ColumnId, ItemId, OrgId, SiteId};
 use crate::sql::{args, micros, Conn, Row};
 
-/// What a grant is given on, as stored.
+/// The scope a grant is given on, as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum GrantRef {
@@ -173,7 +173,7 @@ impl Db {
         let now = micros(self.now());
         let mut tx = self.begin().await?;
         if tx.conn().is_pg() {
-            // Serializes grants to one account, so the separation check sees every earlier grant.
+            // Serializes grants to one account, so the separation check reads every earlier grant.
             tx.conn()
                 .execute(
                     "SELECT id FROM staff WHERE id = $1 FOR UPDATE",

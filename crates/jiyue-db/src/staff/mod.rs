@@ -188,7 +188,7 @@ impl Db {
     }
 
     /// Replaces the password hash of an account, after its owner changed the password or a
-    /// rehash at sign-in. `changed` says whether the password itself changed; an owner's own
+    /// rehash at sign-in. `changed` is true when the password itself changed. An owner's own
     /// change also ends any demand to change it.
     pub async fn set_password_hash(&self, id: StaffId, hash: &str, changed: bool) -> Result<()> {
         let now = micros(self.now());

@@ -1,5 +1,5 @@
 //! Column administration: counting the items of a column, refusing to delete a column that
-//! still holds items or children, and deleting an empty one with its page left as 410.
+//! still contains items or children, and deleting an empty one with its page left as 410.
 
 use jiyue_core::ColumnType;
 use jiyue_db::{DbError, RouteTarget, Scope};

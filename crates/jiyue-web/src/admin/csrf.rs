@@ -75,7 +75,7 @@ pub async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) ->
     }
 }
 
-/// Records a refused state-changing request in the audit log and answers it with 403.
+/// Records a rejected state-changing request in the audit log and returns 403.
 async fn refuse(app: &App, path: &str, address: std::net::IpAddr, reason: &str) -> Response {
     let entry = jiyue_db::AuditEntry {
         actor: "-".to_string(),

@@ -216,9 +216,9 @@ pub(super) fn attempt_entry(
 }
 
 /// Returns the name an attempt is recorded under. A name that is no account and could not be
-/// one (people type their password into the name field) is kept only as a fingerprint, so the
-/// audit log never holds a password; names shaped like user names stay readable, so audit
-/// administrators see which accounts were tried.
+/// one (people type their password into the name field) is kept only as a fingerprint. Names
+/// shaped like user names stay readable, so audit administrators see which accounts were
+/// tried; a password without symbols or spaces would still be recorded as it was typed.
 fn recorded_name(username: &str, staff: Option<&Staff>) -> String {
     if let Some(staff) = staff {
         return staff.username.clone();

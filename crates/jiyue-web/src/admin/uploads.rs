@@ -95,7 +95,7 @@ async fn upload(
     }
 }
 
-/// Returns the 400 answer to a multipart body that cannot be parsed.
+/// Returns the 400 response to a multipart body that cannot be parsed.
 fn unreadable(error: MultipartError) -> Response {
     UploadError::Unreadable(error.body_text()).into_response()
 }
@@ -150,7 +150,7 @@ async fn stored_file(
 ) -> Result<Response, AdminError> {
     match crate::pages::files::lookup(&app, &name).await? {
         Some(file) => {
-            // Signed-in staff only: no shared cache may keep it, whatever the public copy says.
+            // Signed-in staff only: no shared cache may keep it, whatever the public copy allows.
             let mut response = file.into_response();
             response.headers_mut().insert(
                 axum::http::header::CACHE_CONTROL,

@@ -1,7 +1,8 @@
 //! The role matrix over HTTP: every role, granted on the provincial government's subtree, on
-//! the 长春市 site, or on the platform, tries every kind of admin page and action on the
-//! province's portal and on the city's site. Whatever `jiyue_auth::allows` refuses must answer
-//! 403, and whatever it allows must not; nothing a refused request sends may change anything.
+//! one of its columns, on the 长春市 site, or on the platform, tries every kind of admin page
+//! and action on the province's portal and on the city's site. Whatever `jiyue_auth::allows`
+//! rejects must return 403, and whatever it allows must not. No rejected request may change
+//! anything.
 
 use jiyue_auth::{allows, Action, Role, Target};
 use jiyue_db::GrantRef;
@@ -186,7 +187,7 @@ async fn account(server: &TestServer, n: usize, role: Role, scope: GrantRef) -> 
     create_account(server, &format!("matrix{n}"), role, scope, true).await
 }
 
-/// Sends every probe on both places as `account` and checks each answer against the grant.
+/// Sends every probe on both places as `account` and checks each response against the grant.
 async fn probe_all(
     server: &TestServer,
     account: &Account,

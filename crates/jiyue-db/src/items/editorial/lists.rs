@@ -84,7 +84,8 @@ pub struct PendingPlacement {
 
 const SUMMARY_SELECT: &str = "SELECT v.id, v.item_id, v.number, v.state, v.author_id, \
      s.display_name AS author_name, v.meta, v.created_at, v.publish_at, v.reject_reason, \
-     v.required_levels, v.approvals FROM revisions v LEFT JOIN staff s ON s.id = v.author_id";
+     v.required_levels, v.approvals, v.placements FROM revisions v \
+     LEFT JOIN staff s ON s.id = v.author_id";
 
 fn summary_from_row(row: &Row) -> Result<RevisionSummary> {
     let id = row.int("id")?;
@@ -92,14 +93,7 @@ fn summary_from_row(row: &Row) -> Result<RevisionSummary> {
     let state = RevisionState::parse(&state_text).ok_or_else(|| {
         DbError::Invalid(format!("revision {id} has unknown state \"{state_text}\""))
     })?;
-    let title = serde_json::from_str::<serde_json::Value>(&row.text("meta")?)
-        .ok()
-        .and_then(|meta| {
-            meta.get("title")
-                .and_then(|t| t.as_str())
-                .map(str::to_string)
-        })
-        .unwrap_or_default();
+    let title = title_of(&row.text("meta")?);
     Ok(RevisionSummary {
         id,
         item_id: row.int("item_id")?,
@@ -205,10 +199,11 @@ impl Db {
         };
         let mut entries = Vec::with_capacity(rows.len());
         for row in &rows {
-            let revision = summary_from_row(row)?;
-            let placements = row_placements(&mut handle.conn(), revision.id).await?;
+            let placements: Option<DesiredPlacements> = row
+                .opt_text("placements")?
+                .and_then(|text| serde_json::from_str(&text).ok());
             entries.push(WorkEntry {
-                revision,
+                revision: summary_from_row(row)?,
                 home_column: placements.map(|p| p.home),
             });
         }
@@ -334,21 +329,6 @@ impl Db {
         row.map(|row| Ok((row.int("revision_id")?, row.int("site_id")?)))
             .transpose()
     }
-}
-
-async fn row_placements(
-    conn: &mut crate::sql::Conn<'_>,
-    revision_id: RevisionId,
-) -> Result<Option<DesiredPlacements>> {
-    let row = conn
-        .fetch_one(
-            "SELECT placements FROM revisions WHERE id = $1",
-            args![revision_id],
-        )
-        .await?;
-    Ok(row
-        .opt_text("placements")?
-        .and_then(|text| serde_json::from_str(&text).ok()))
 }
 
 fn title_of(meta: &str) -> String {

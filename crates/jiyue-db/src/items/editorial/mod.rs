@@ -2,7 +2,7 @@
 //! steps, publication of approved revisions, scheduled publication and withdrawal, revision
 //! history and preview tokens.
 //!
-//! Every revision carries its workflow state (`jiyue_core::workflow`); the approvals in force
+//! Every revision carries its workflow state (`jiyue_core::workflow`). The approvals in force
 //! and the review levels fixed at submission are stored on the revision, so a publication can
 //! always show which reviewers let it through. Every step is also written to `review_steps`.
 
@@ -51,7 +51,7 @@ pub struct DraftInput {
     pub publish_at: Option<DateTime<Utc>>,
 }
 
-/// What a save stored.
+/// The outcome of a draft save.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct SavedDraft {
     pub item_id: ItemId,
@@ -60,16 +60,16 @@ pub struct SavedDraft {
     pub changed: bool,
 }
 
-/// How a withdrawn item's URLs answer.
+/// The response a withdrawn item's URLs return.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Withdrawal {
-    /// 410 Gone with a notice that says why.
+    /// 410 Gone with a notice that gives the reason.
     Gone { notice: String },
     /// 301 to a replacement page (a path on the same site or an absolute URL).
     Redirect { location: String },
 }
 
-/// The placements a revision asks for when it is published.
+/// The placements a revision requests when it is published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DesiredPlacements {
     pub home: ColumnId,

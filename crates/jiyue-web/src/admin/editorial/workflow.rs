@@ -149,7 +149,8 @@ async fn step(
             step_refused(app, me, id, kind.audit_action(), &rule.to_string(), error).await
         }
         // Publication at the final approval can fail on the stored content (a route taken by
-        // another page, metadata that no longer parses): say why and record it.
+        // another page, metadata that no longer parses), so the page shows the reason and the
+        // audit log records it.
         Err(error @ (DbError::Invalid(_) | DbError::Conflict(_))) => {
             let reason = error.to_string();
             let text = render::format_args(

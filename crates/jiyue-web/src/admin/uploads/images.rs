@@ -79,8 +79,8 @@ fn classify(error: image::ImageError) -> ImageError {
     }
 }
 
-/// Decodes a raster image under the limits, turned upright by its EXIF orientation, and says
-/// whether the orientation turned it.
+/// Decodes a raster image under the limits, turned upright by its EXIF orientation. The flag
+/// is true when the orientation turned it.
 fn decode(bytes: &[u8], kind: Kind) -> Result<(DynamicImage, bool), ImageError> {
     let format = format_of(kind)
         .ok_or_else(|| ImageError::Unreadable(format!("{kind:?} is not a raster image")))?;

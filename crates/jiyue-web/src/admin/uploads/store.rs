@@ -1,6 +1,6 @@
 //! Checking and storing one uploaded file: the size limit, the kind from the bytes, the image
 //! decode and renditions on a blocking thread, and the blob-store writes. Also the upload
-//! error type, whose JSON answer names the file and what to do in Chinese.
+//! error type, whose JSON response names the file and what to do in Chinese.
 
 use std::collections::BTreeMap;
 
@@ -116,7 +116,7 @@ pub struct StoredRendition {
     pub height: u32,
 }
 
-/// A stored upload, as the upload answer shows it.
+/// A stored upload, as the upload response shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct StoredUpload {
     pub file_id: FileId,
