@@ -117,4 +117,7 @@ pub struct ItemMeta {
     pub superseded_by: Vec<String>,
     /// External ids of the policy documents this item interprets (解读关联).
     pub interprets: Vec<String>,
+    /// The service guide, when the item is a public service item (政务服务事项).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<crate::service::ServiceGuide>,
 }

@@ -21,6 +21,7 @@ mod orgs;
 mod outbox;
 mod routes;
 mod scope;
+mod services;
 mod sites;
 mod sql;
 mod staff;
@@ -40,6 +41,11 @@ pub use items::editorial::{
     RevisionSummary, SavedDraft, ScheduleRun, StepOutcome, Withdrawal, WorkEntry,
 };
 pub use model::*;
+pub use services::{
+    AdminService, CalendarDay, CalendarYear, PublishedService, SearchMiss, ServiceOrigin,
+    ServiceRecord, ServiceStat, StatsImport, StatsInput, SyncedService, SynonymGroup,
+    MAX_SYNONYM_TERMS, SERVICES_TAG,
+};
 pub use staff::{
     check_username, normalize_username, GrantRef, NewStaff, Session, SessionStage, Staff, StaffId,
     StoredFactor, StoredGrant,

@@ -13,7 +13,7 @@ use crate::RenderError;
 pub const FALLBACK_LANG: &str = "zh-CN";
 
 /// The compiled-in Fluent sources, by BCP 47 tag: the public theme's messages, then the
-/// admin interface's. Each language's files load into one bundle, so a key defined in two of
+/// admin interface's, then the admin tools' (working-day calendar, search terms). Each language's files load into one bundle, so a key defined in two of
 /// them is an error.
 pub(crate) const SOURCES: [(&str, &[FluentSource]); 2] = [
     (
@@ -27,6 +27,10 @@ pub(crate) const SOURCES: [(&str, &[FluentSource]); 2] = [
                 file: "admin.zh-CN.ftl",
                 text: include_str!("../../../themes/default/i18n/admin.zh-CN.ftl"),
             },
+            FluentSource {
+                file: "admin-tools.zh-CN.ftl",
+                text: include_str!("../../../themes/default/i18n/admin-tools.zh-CN.ftl"),
+            },
         ],
     ),
     (
@@ -39,6 +43,10 @@ pub(crate) const SOURCES: [(&str, &[FluentSource]); 2] = [
             FluentSource {
                 file: "admin.en.ftl",
                 text: include_str!("../../../themes/default/i18n/admin.en.ftl"),
+            },
+            FluentSource {
+                file: "admin-tools.en.ftl",
+                text: include_str!("../../../themes/default/i18n/admin-tools.en.ftl"),
             },
         ],
     ),

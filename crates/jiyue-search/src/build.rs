@@ -1,11 +1,13 @@
-//! Turning a [`QueryPlan`] into a tantivy query: term and phrase queries over the jieba and
-//! bigram fields, title weighted over body.
+//! Turning a [`QueryPlan`] into tantivy queries: term and phrase queries over the jieba and
+//! bigram fields, title and service names weighted over body, and the query that finds the
+//! services a plan names.
 
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Term};
 
 use crate::query::{HanRun, QueryPlan, Unit, UnitKind};
-use crate::schema::Fields;
+use crate::schema::{Fields, SERVICE_KIND};
+use crate::synonyms::Member;
 
 /// Weight of a term match in the title against 1.0 for the body.
 const TITLE_WEIGHT: f32 = 3.0;
@@ -33,17 +35,18 @@ pub(crate) fn text_query(
     fields: &Fields,
     strictness: Strictness,
 ) -> Option<Box<dyn Query>> {
+    let targets = text_targets(fields);
     let required: Vec<Box<dyn Query>> = plan
         .units
         .iter()
         .filter(|unit| !unit.optional)
-        .map(|unit| unit_query(unit, fields))
+        .map(|unit| unit_query(unit, &targets))
         .collect();
     let optional: Vec<Box<dyn Query>> = plan
         .units
         .iter()
         .filter(|unit| unit.optional)
-        .map(|unit| unit_query(unit, fields))
+        .map(|unit| unit_query(unit, &targets))
         .collect();
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -85,42 +88,124 @@ fn minimum_matches(required: usize, strictness: Strictness) -> usize {
     }
 }
 
-/// Builds the query for one unit: the term in either jieba field, or for Han words also the
-/// word spelled out in bigrams, which finds it however jieba cut the document.
-fn unit_query(unit: &Unit, fields: &Fields) -> Box<dyn Query> {
-    let mut alternatives: Vec<Box<dyn Query>> = vec![
-        boosted(term_query(fields.title, &unit.text), TITLE_WEIGHT),
-        term_query(fields.body, &unit.text),
-    ];
-    if unit.kind == UnitKind::Han {
-        alternatives.extend(han_word_alternatives(&unit.text, fields));
+/// A jieba field and its bigram twin, with the weight of a match in each.
+#[derive(Debug, Clone, Copy)]
+struct Target {
+    words: Field,
+    bigrams: Field,
+    word_weight: f32,
+    bigram_weight: f32,
+}
+
+/// Returns the fields the text query searches: title, body and the other names of services.
+fn text_targets(fields: &Fields) -> [Target; 3] {
+    [
+        Target {
+            words: fields.title,
+            bigrams: fields.title_bigram,
+            word_weight: TITLE_WEIGHT,
+            bigram_weight: TITLE_BIGRAM_WEIGHT,
+        },
+        Target {
+            words: fields.body,
+            bigrams: fields.body_bigram,
+            word_weight: 1.0,
+            bigram_weight: BODY_BIGRAM_WEIGHT,
+        },
+        Target {
+            words: fields.names,
+            bigrams: fields.names_bigram,
+            word_weight: TITLE_WEIGHT,
+            bigram_weight: TITLE_BIGRAM_WEIGHT,
+        },
+    ]
+}
+
+/// Builds the query matching the services that `plan` names: documents of kind `service`
+/// whose title or names equal one of `exact_names` (normalized), or whose title and names
+/// together contain every required unit of the plan, or every unit when none is required.
+/// Returns `None` when there is nothing to match.
+pub(crate) fn naming_query(
+    plan: &QueryPlan,
+    fields: &Fields,
+    exact_names: &[String],
+) -> Option<Box<dyn Query>> {
+    let [title, _, names] = text_targets(fields);
+    let targets = [title, names];
+    let any_required = plan.units.iter().any(|unit| !unit.optional);
+    let words: Vec<Box<dyn Query>> = plan
+        .units
+        .iter()
+        .filter(|unit| !any_required || !unit.optional)
+        .map(|unit| unit_query(unit, &targets))
+        .collect();
+
+    let mut alternatives: Vec<Box<dyn Query>> = exact_names
+        .iter()
+        .map(|name| term_query(fields.name_keys, name))
+        .collect();
+    if !words.is_empty() {
+        alternatives.push(Box::new(BooleanQuery::intersection(words)));
     }
+    if alternatives.is_empty() {
+        return None;
+    }
+    let service = term_query(fields.kind, SERVICE_KIND);
+    Some(Box::new(BooleanQuery::intersection(vec![
+        service,
+        Box::new(BooleanQuery::union(alternatives)),
+    ])))
+}
+
+/// Builds the query for one unit: the term in any target, for Han words also the word spelled
+/// out in bigrams (which finds it however jieba cut the document), all dictionary parts of a
+/// long word, or any of the unit's synonyms.
+fn unit_query(unit: &Unit, targets: &[Target]) -> Box<dyn Query> {
+    let mut alternatives = word_alternatives(unit.kind, &unit.text, targets);
     if !unit.parts.is_empty() {
         let parts = unit
             .parts
             .iter()
-            .map(|part| han_word_query(part, fields))
+            .map(|part| any_of(word_alternatives(UnitKind::Han, part, targets)))
             .collect();
         alternatives.push(Box::new(BooleanQuery::intersection(parts)));
     }
-    Box::new(BooleanQuery::union(alternatives))
+    for member in &unit.synonyms {
+        alternatives.push(member_query(member, targets));
+    }
+    any_of(alternatives)
 }
 
-/// Builds the query for one Han word anywhere in the title or body.
-fn han_word_query(word: &str, fields: &Fields) -> Box<dyn Query> {
-    let mut alternatives = vec![
-        boosted(term_query(fields.title, word), TITLE_WEIGHT),
-        term_query(fields.body, word),
-    ];
-    alternatives.extend(han_word_alternatives(word, fields));
-    Box::new(BooleanQuery::union(alternatives))
+/// Builds the query for a synonym member: every one of its words in some target.
+fn member_query(member: &Member, targets: &[Target]) -> Box<dyn Query> {
+    let words: Vec<Box<dyn Query>> = member
+        .words
+        .iter()
+        .map(|word| any_of(word_alternatives(word.kind, &word.text, targets)))
+        .collect();
+    if words.len() == 1 {
+        return any_of(words);
+    }
+    Box::new(BooleanQuery::intersection(words))
 }
 
-fn han_word_alternatives(word: &str, fields: &Fields) -> [Box<dyn Query>; 2] {
-    [
-        boosted(bigram_query(fields.title_bigram, word), TITLE_BIGRAM_WEIGHT),
-        boosted(bigram_query(fields.body_bigram, word), BODY_BIGRAM_WEIGHT),
-    ]
+/// Builds one weighted query per target for a word: the term, and for Han words the bigrams.
+fn word_alternatives(kind: UnitKind, text: &str, targets: &[Target]) -> Vec<Box<dyn Query>> {
+    let mut alternatives = Vec::new();
+    for target in targets {
+        alternatives.push(boosted(term_query(target.words, text), target.word_weight));
+        if kind == UnitKind::Han {
+            alternatives.push(boosted(
+                bigram_query(target.bigrams, text),
+                target.bigram_weight,
+            ));
+        }
+    }
+    alternatives
+}
+
+fn any_of(alternatives: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::union(alternatives))
 }
 
 /// Builds boosts for a Han run of several words: the words in order in the jieba fields, and

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use tantivy::schema::Term;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
@@ -12,6 +12,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
 use crate::analysis::register_analyzers;
 use crate::error::{index_error, SearchError};
 use crate::schema::{build_schema, to_document, Fields, SearchDoc, SCHEMA_VERSION};
+use crate::synonyms::Synonyms;
 
 /// Memory the writer may use for documents not yet flushed to a segment.
 const WRITER_MEMORY_BYTES: usize = 50_000_000;
@@ -30,6 +31,8 @@ pub struct SearchIndex {
     writer: Mutex<IndexWriter>,
     committed_position: AtomicI64,
     needs_rebuild: bool,
+    /// Replaced whole by `set_synonyms`; a search keeps the groups it started with.
+    synonyms: RwLock<Arc<Synonyms>>,
 }
 
 impl SearchIndex {
@@ -90,6 +93,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             committed_position: AtomicI64::new(parse_position(metas.payload.as_deref())),
             needs_rebuild,
+            synonyms: RwLock::new(Arc::new(Synonyms::default())),
         })
     }
 
@@ -150,6 +154,27 @@ impl SearchIndex {
     /// Returns the outbox position stored by the last commit, or 0 if there was none.
     pub fn committed_position(&self) -> i64 {
         self.committed_position.load(Ordering::SeqCst)
+    }
+
+    /// Replaces the synonym groups applied to queries, such as `[["社保卡", "社会保障卡"]]`.
+    ///
+    /// A query word or run of words that equals a member also matches every other member of
+    /// its groups. Members are compared after trimming, folding to simplified Chinese and
+    /// half-width forms, and lowercasing. Blank members are skipped and groups with fewer than
+    /// two distinct members are ignored. Searches already running keep the previous groups,
+    /// and nothing needs reindexing.
+    pub fn set_synonyms(&self, groups: Vec<Vec<String>>) {
+        let synonyms = Arc::new(Synonyms::new(groups));
+        *self
+            .synonyms
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = synonyms;
+    }
+
+    /// Returns the synonym groups as of now.
+    pub(crate) fn synonyms(&self) -> Arc<Synonyms> {
+        let synonyms = self.synonyms.read().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(&synonyms)
     }
 
     fn lock_writer(&self) -> MutexGuard<'_, IndexWriter> {

@@ -15,13 +15,15 @@ mod facets;
 mod highlight;
 mod index;
 mod query;
+mod rank;
 mod schema;
 mod search;
+mod synonyms;
 
 pub use error::SearchError;
 pub use facets::Facet;
 pub use highlight::SNIPPET_CHARS;
 pub use index::SearchIndex;
 pub use query::{Scope, SearchQuery, MAX_QUERY_CHARS};
-pub use schema::SearchDoc;
+pub use schema::{SearchDoc, SERVICE_KIND};
 pub use search::{Hit, SearchResults};

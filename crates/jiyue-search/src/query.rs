@@ -2,11 +2,14 @@
 //! character the user types is text, so quotes, colons, brackets and `AND` match literally or
 //! not at all.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use jieba_rs::TokenizeMode;
 
 use crate::analysis::{analyze, jieba, split_runs, word_analyzer, Folded, RunKind};
+use crate::synonyms::{Member, Synonyms};
 
 /// Maximum number of characters of a query that are searched; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 100;
@@ -38,6 +41,9 @@ pub struct SearchQuery {
     pub page: u32,
     /// Hits per page; 0 means the default of 10, and values above 100 are lowered to 100.
     pub per_page: u32,
+    /// Document kind to restrict results to, such as `service`; `None` searches every kind.
+    #[serde(default)]
+    pub kind: Option<String>,
 }
 
 impl SearchQuery {
@@ -51,6 +57,7 @@ impl SearchQuery {
             year: None,
             page: 0,
             per_page: 10,
+            kind: None,
         }
     }
 }
@@ -80,6 +87,9 @@ pub(crate) struct Unit {
     /// Dictionary words that together spell a long Han word, such as 吉林省 and 政府 for
     /// 吉林省政府; a document containing all of them also satisfies the unit.
     pub(crate) parts: Vec<String>,
+    /// Members of the synonym groups the unit belongs to; a document containing any of them
+    /// also satisfies the unit.
+    pub(crate) synonyms: Vec<Arc<Member>>,
 }
 
 /// A run of Han characters in the query and the words jieba cuts it into.
@@ -101,9 +111,14 @@ pub(crate) struct QueryPlan {
 }
 
 impl QueryPlan {
-    /// Analyses `text`: trims it, keeps the first [`MAX_QUERY_CHARS`] characters, folds it and
-    /// cuts it into units.
+    /// Analyses `text` without synonyms.
     pub(crate) fn new(text: &str) -> QueryPlan {
+        QueryPlan::with_synonyms(text, &Synonyms::default())
+    }
+
+    /// Analyses `text`: trims it, keeps the first [`MAX_QUERY_CHARS`] characters, folds it and
+    /// cuts it into units. Units that are synonym members also match the other members.
+    pub(crate) fn with_synonyms(text: &str, synonyms: &Synonyms) -> QueryPlan {
         let trimmed = text.trim();
         let truncated = trimmed.chars().count() > MAX_QUERY_CHARS;
         let searched: String = trimmed.chars().take(MAX_QUERY_CHARS).collect();
@@ -123,13 +138,15 @@ impl QueryPlan {
                     let lowercase = run_text.to_lowercase();
                     let optional = ENGLISH_STOP_WORDS.contains(&lowercase.as_str());
                     for token in analyze(&mut analyzer, run_text) {
-                        plan.push_unit(UnitKind::Word, &token.text, optional, Vec::new());
+                        let unit = Unit::new(UnitKind::Word, &token.text, optional)
+                            .with_synonyms(synonyms);
+                        plan.push_unit(unit);
                         phrase.push(token.text);
                     }
                 }
                 RunKind::Han => {
                     plan.finish_phrase(&mut phrase);
-                    plan.push_han_run(run_text);
+                    plan.push_han_run(run_text, synonyms);
                 }
             }
         }
@@ -142,33 +159,50 @@ impl QueryPlan {
         self.units.is_empty()
     }
 
-    fn push_han_run(&mut self, run_text: &str) {
+    fn push_han_run(&mut self, run_text: &str, synonyms: &Synonyms) {
+        let cut = jieba().cut(run_text, true);
         let mut words = Vec::new();
         let mut offset = 0;
-        for word in jieba().cut(run_text, true) {
-            let chars = word.chars().count();
-            self.push_unit(UnitKind::Han, word, chars == 1, word_parts(word));
+        for word in &cut {
             words.push((offset, word.to_string()));
-            offset += chars;
+            offset += word.chars().count();
         }
+
+        let mut start = 0;
+        while start < cut.len() {
+            let end = synonym_span_end(&cut, start, synonyms);
+            let unit = if end - start >= 2 {
+                // Several jieba words spell one synonym member, such as 社会 and 保障卡 for
+                // 社会保障卡; the member becomes one unit, so its synonyms apply to it.
+                let mut unit = Unit::new(UnitKind::Han, &cut[start..end].concat(), false);
+                unit.parts = cut[start..end]
+                    .iter()
+                    .map(|word| word.to_string())
+                    .collect();
+                unit
+            } else {
+                let word = cut[start];
+                let mut unit = Unit::new(UnitKind::Han, word, word.chars().count() == 1);
+                unit.parts = word_parts(word);
+                unit
+            };
+            self.push_unit(unit.with_synonyms(synonyms));
+            start = end;
+        }
+
         self.han_runs.push(HanRun {
             text: run_text.to_string(),
             words,
         });
     }
 
-    fn push_unit(&mut self, kind: UnitKind, text: &str, optional: bool, parts: Vec<String>) {
+    fn push_unit(&mut self, unit: Unit) {
         let duplicate = self
             .units
             .iter()
-            .any(|unit| unit.kind == kind && unit.text == text);
+            .any(|known| known.kind == unit.kind && known.text == unit.text);
         if !duplicate {
-            self.units.push(Unit {
-                kind,
-                text: text.to_string(),
-                optional,
-                parts,
-            });
+            self.units.push(unit);
         }
     }
 
@@ -178,6 +212,32 @@ impl QueryPlan {
         }
         phrase.clear();
     }
+}
+
+impl Unit {
+    fn new(kind: UnitKind, text: &str, optional: bool) -> Unit {
+        Unit {
+            kind,
+            text: text.to_string(),
+            optional,
+            parts: Vec::new(),
+            synonyms: Vec::new(),
+        }
+    }
+
+    fn with_synonyms(mut self, synonyms: &Synonyms) -> Unit {
+        self.synonyms = synonyms.members(&self.text).to_vec();
+        self
+    }
+}
+
+/// Returns the end of the longest run of words from `start` that spells a synonym member, or
+/// `start + 1` when no run of two or more words does.
+fn synonym_span_end(words: &[&str], start: usize, synonyms: &Synonyms) -> usize {
+    (start + 2..=words.len())
+        .rev()
+        .find(|end| synonyms.contains(&words[start..*end].concat()))
+        .unwrap_or(start + 1)
 }
 
 /// Splits a Han word into the longest dictionary words inside it, left to right. Returns an
@@ -259,6 +319,39 @@ mod tests {
     fn long_words_are_split_into_dictionary_parts() {
         assert_eq!(word_parts("吉林省政府"), ["吉林省", "政府"]);
         assert!(word_parts("护照").is_empty());
+    }
+
+    #[test]
+    fn synonym_members_cut_into_words_become_one_unit() {
+        let synonyms = Synonyms::new(vec![vec!["社保卡".into(), "社会保障卡".into()]]);
+        let plan = QueryPlan::with_synonyms("第三代社会保障卡", &synonyms);
+        let unit = plan
+            .units
+            .iter()
+            .find(|unit| unit.text == "社会保障卡")
+            .unwrap_or_else(|| panic!("no merged unit in {:?}", unit_texts(&plan)));
+        assert!(!unit.optional);
+        assert_eq!(unit.parts.concat(), "社会保障卡");
+        let members: Vec<&str> = unit
+            .synonyms
+            .iter()
+            .map(|m| m.normalized.as_str())
+            .collect();
+        assert_eq!(members, ["社保卡", "社会保障卡"]);
+    }
+
+    #[test]
+    fn units_outside_groups_have_no_synonyms() {
+        let synonyms = Synonyms::new(vec![vec!["社保卡".into(), "社会保障卡".into()]]);
+        let plan = QueryPlan::with_synonyms("社保卡 护照", &synonyms);
+        let card = plan
+            .units
+            .iter()
+            .find(|unit| unit.text == "社保卡")
+            .unwrap();
+        assert_eq!(card.synonyms.len(), 2);
+        let passport = plan.units.iter().find(|unit| unit.text == "护照").unwrap();
+        assert!(passport.synonyms.is_empty());
     }
 
     #[test]

@@ -7,10 +7,14 @@ use tantivy::schema::{
 use tantivy::TantivyDocument;
 
 use crate::analysis::{BIGRAM_ANALYZER, JIEBA_ANALYZER};
+use crate::synonyms::normalize;
 
 /// Version of the schema and analyzers. Raise it whenever either changes, so indexes built by
 /// an older binary are wiped and rebuilt instead of returning results for mismatched terms.
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
+
+/// Kind of a public service item (政务服务事项); a query naming one ranks it first.
+pub const SERVICE_KIND: &str = "service";
 
 /// One published item as the index receives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +41,9 @@ pub struct SearchDoc {
     pub column_name: String,
     /// Publication time in Unix seconds.
     pub published_at: i64,
+    /// Other names a service is known by, such as 身份证 for 居民身份证换领; empty for items.
+    #[serde(default)]
+    pub names: Vec<String>,
 }
 
 /// Handles to every field of the schema.
@@ -52,6 +59,10 @@ pub(crate) struct Fields {
     pub(crate) title_bigram: Field,
     pub(crate) body: Field,
     pub(crate) body_bigram: Field,
+    pub(crate) names: Field,
+    pub(crate) names_bigram: Field,
+    /// The title and every name, each normalized as a whole, for exact comparison with a query.
+    pub(crate) name_keys: Field,
     pub(crate) url: Field,
     pub(crate) column_name: Field,
     pub(crate) published_at: Field,
@@ -84,6 +95,9 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         title_bigram: builder.add_text_field("title_bigram", analyzed(BIGRAM_ANALYZER, false)),
         body: builder.add_text_field("body", analyzed(JIEBA_ANALYZER, true)),
         body_bigram: builder.add_text_field("body_bigram", analyzed(BIGRAM_ANALYZER, false)),
+        names: builder.add_text_field("names", analyzed(JIEBA_ANALYZER, false)),
+        names_bigram: builder.add_text_field("names_bigram", analyzed(BIGRAM_ANALYZER, false)),
+        name_keys: builder.add_text_field("name_keys", STRING),
         url: builder.add_text_field("url", STORED),
         column_name: builder.add_text_field("column_name", STORED),
         published_at: builder.add_i64_field("published_at", INDEXED | FAST | STORED),
@@ -113,6 +127,12 @@ pub(crate) fn to_document(fields: &Fields, doc: &SearchDoc) -> TantivyDocument {
     document.add_text(fields.title_bigram, &doc.title);
     document.add_text(fields.body, &doc.body);
     document.add_text(fields.body_bigram, &doc.body);
+    document.add_text(fields.name_keys, normalize(&doc.title));
+    for name in &doc.names {
+        document.add_text(fields.names, name);
+        document.add_text(fields.names_bigram, name);
+        document.add_text(fields.name_keys, normalize(name));
+    }
     document.add_text(fields.url, &doc.url);
     document.add_text(fields.column_name, &doc.column_name);
     document.add_i64(fields.published_at, doc.published_at);
@@ -179,6 +199,7 @@ mod tests {
             url: String::new(),
             column_name: String::new(),
             published_at: 0,
+            names: Vec::new(),
         };
         let document = to_document(&fields, &doc);
         let codes: Vec<_> = document.get_all(fields.site_codes).collect();

@@ -2,17 +2,18 @@
 //! and highlighted hits.
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Term, Value};
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument};
+use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
 
-use crate::build::{text_query, Strictness};
+use crate::build::{naming_query, text_query, Strictness};
 use crate::error::{index_error, SearchError};
 use crate::facets::{Facet, FacetCollector, FacetCounts};
 use crate::highlight::Highlighter;
 use crate::index::SearchIndex;
 use crate::query::{QueryPlan, Scope, SearchQuery};
+use crate::rank::{ranked, NamedDocs, RankKey};
 
 /// Score added to documents placed on the current site.
 const CURRENT_SITE_BOOST: Score = 2.0;
@@ -22,8 +23,6 @@ const DEFAULT_PER_PAGE: u32 = 10;
 const MAX_PER_PAGE: u32 = 100;
 /// Deepest result offset served; later pages come back without hits, but with the total.
 const MAX_OFFSET: usize = 10_000;
-/// Relevance scores are compared at this resolution, so near-equal scores fall back to date.
-const SCORE_RESOLUTION: Score = 1_000.0;
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +45,8 @@ pub struct Hit {
     pub lang: String,
     /// Column name of the home placement.
     pub column_name: String,
+    /// Kind of document, such as `item` or `service`.
+    pub kind: String,
 }
 
 /// The page of hits of one search, with totals and facets over every match.
@@ -68,9 +69,19 @@ pub struct SearchResults {
 /// A clause of a boolean query.
 type Clause = (Occur, Box<dyn Query>);
 
+/// The parts of one search that every collect pass shares.
+struct Request<'a> {
+    plan: &'a QueryPlan,
+    /// Query matching the services the plan names, if it has words to match.
+    naming: Option<&'a dyn Query>,
+    named: &'a NamedDocs,
+    filters: &'a [Clause],
+    query: &'a SearchQuery,
+}
+
 /// Scored documents of one page with the total and facets of the whole match set.
 struct Matches {
-    top: Vec<((i64, i64), DocAddress)>,
+    top: Vec<(RankKey, DocAddress)>,
     total: usize,
     facets: FacetCounts,
 }
@@ -81,11 +92,14 @@ impl SearchIndex {
     /// This is blocking, CPU-bound work (tantivy search plus highlighting of one page); async
     /// callers should run it on a blocking thread.
     ///
-    /// A document must contain the query's words (most of them for queries of four words or
-    /// more); when none does, any single word is enough. Results are ordered by relevance,
-    /// then newest first.
+    /// A document must contain the query's words or their synonyms (most of them for queries
+    /// of four words or more); when none does, any single word is enough. Services the query
+    /// names come first: those with a title or name equal to the whole query, or with every
+    /// query word in their title and names. Then results are ordered by relevance, then
+    /// newest first.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
-        let plan = QueryPlan::new(&query.text);
+        let synonyms = self.synonyms();
+        let plan = QueryPlan::with_synonyms(&query.text, &synonyms);
         if plan.is_empty() {
             return Ok(SearchResults {
                 truncated: plan.truncated,
@@ -95,10 +109,22 @@ impl SearchIndex {
         }
         let filters = self.filter_clauses(query)?;
         let searcher = self.reader.searcher();
+        let naming = naming_query(&plan, &self.fields, &synonyms.name_variants(&query.text));
+        let named = match &naming {
+            Some(naming) => NamedDocs::find(&searcher, naming.as_ref())?,
+            None => NamedDocs::default(),
+        };
 
-        let mut matches = self.collect(&searcher, &plan, &filters, query, Strictness::Most)?;
+        let request = Request {
+            plan: &plan,
+            naming: naming.as_deref(),
+            named: &named,
+            filters: &filters,
+            query,
+        };
+        let mut matches = self.collect(&searcher, &request, Strictness::Most)?;
         if matches.total == 0 {
-            matches = self.collect(&searcher, &plan, &filters, query, Strictness::Any)?;
+            matches = self.collect(&searcher, &request, Strictness::Any)?;
         }
 
         let highlighter = Highlighter::new(&plan);
@@ -148,6 +174,9 @@ impl SearchIndex {
             let term = Term::from_field_u64(fields.year, stored_year);
             clauses.push((Occur::Must, constant(term, 0.0)));
         }
+        if let Some(kind) = &query.kind {
+            clauses.push((Occur::Must, constant(text_term(fields.kind, kind), 0.0)));
+        }
         if let Some(site) = &query.current_site {
             let term = text_term(fields.site_codes, site);
             clauses.push((Occur::Should, constant(term, CURRENT_SITE_BOOST)));
@@ -158,24 +187,33 @@ impl SearchIndex {
     fn collect(
         &self,
         searcher: &Searcher,
-        plan: &QueryPlan,
-        filters: &[Clause],
-        query: &SearchQuery,
+        request: &Request<'_>,
         strictness: Strictness,
     ) -> Result<Matches, SearchError> {
-        let Some(text) = text_query(plan, &self.fields, strictness) else {
+        let Some(text) = text_query(request.plan, &self.fields, strictness) else {
             return Ok(Matches {
                 top: Vec::new(),
                 total: 0,
                 facets: FacetCounts::default(),
             });
         };
+        // A named service matches even when the text query misses it, for example when its
+        // name is a synonym of the query; its rank comes from `named`, not from this score.
+        let text = match request.naming {
+            Some(naming) => {
+                let named: Box<dyn Query> = Box::new(ConstScoreQuery::new(naming.box_clone(), 0.0));
+                Box::new(BooleanQuery::union(vec![text, named]))
+            }
+            None => text,
+        };
         let mut clauses = vec![(Occur::Must, text)];
         clauses.extend(
-            filters
+            request
+                .filters
                 .iter()
                 .map(|(occur, clause)| (*occur, clause.box_clone())),
         );
+        let query = request.query;
         let combined = BooleanQuery::new(clauses);
 
         let per_page = match query.per_page {
@@ -183,7 +221,8 @@ impl SearchIndex {
             per_page => per_page.min(MAX_PER_PAGE),
         } as usize;
         let offset = (query.page as usize).saturating_mul(per_page);
-        let top_docs = (offset <= MAX_OFFSET).then(|| ranked(per_page, offset));
+        let top_docs =
+            (offset <= MAX_OFFSET).then(|| ranked(per_page, offset, request.named.clone()));
 
         let (top, total, facets) = searcher
             .search(&combined, &(top_docs, Count, FacetCollector))
@@ -214,28 +253,9 @@ impl SearchIndex {
                 .unwrap_or(0),
             lang: text(fields.lang),
             column_name: text(fields.column_name),
+            kind: text(fields.kind),
         }
     }
-}
-
-/// Builds the collector of one page: by relevance at [`SCORE_RESOLUTION`], then newest first.
-fn ranked(
-    per_page: usize,
-    offset: usize,
-) -> impl tantivy::collector::Collector<Fruit = Vec<((i64, i64), DocAddress)>> {
-    TopDocs::with_limit(per_page)
-        .and_offset(offset)
-        .tweak_score(|segment: &SegmentReader| {
-            let published = segment
-                .fast_fields()
-                .i64("published_at")
-                .ok()
-                .map(|column| column.first_or_default_col(0));
-            move |doc: DocId, score: Score| {
-                let published_at = published.as_ref().map_or(0, |column| column.get_val(doc));
-                ((score * SCORE_RESOLUTION).round() as i64, published_at)
-            }
-        })
 }
 
 fn text_term(field: Field, text: &str) -> Term {

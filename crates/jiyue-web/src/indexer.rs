@@ -57,13 +57,34 @@ pub async fn search_doc(
         body.push_str(&item.meta.keywords.join(" "));
     }
 
+    let mut names = Vec::new();
+    let kind = match &item.meta.service {
+        Some(guide) => {
+            // A service is found by its name, the names editors list as keywords, its code and
+            // what the guide says an applicant needs.
+            names.extend(item.meta.keywords.iter().cloned());
+            names.push(guide.code.clone());
+            for text in [&guide.implementing_org, &guide.conditions] {
+                body.push('\n');
+                body.push_str(text);
+            }
+            for material in &guide.materials {
+                body.push('\n');
+                body.push_str(&material.name);
+            }
+            "service"
+        }
+        None => "item",
+    };
+
     Ok(Some(SearchDoc {
         item_id: item.id as u64,
         site_codes,
         home_site: site.code.clone(),
         site_name: site.name.clone(),
         lang: item.meta.lang.clone(),
-        kind: "item".to_string(),
+        kind: kind.to_string(),
+        names,
         title: item.meta.title.clone(),
         body,
         // The path only: the host and port are added when results are shown, so the index

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod api;
 pub mod cache;
 pub mod csv_safe;
 pub mod headers;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 
 use jiyue_auth::{ChainMac, LockoutPolicy, PasswordPolicy};
 use jiyue_core::Clock;
+use jiyue_core::{CalendarEntry, DayKind, WorkCalendar};
 use jiyue_db::{Db, Site, SiteId};
 use jiyue_render::Renderer;
 use jiyue_search::SearchIndex;
@@ -133,6 +135,7 @@ pub struct App {
     /// The queue of the public listener's access log.
     pub access_log: access::AccessLog,
     directory: RwLock<Arc<SiteDirectory>>,
+    calendar: RwLock<Arc<WorkCalendar>>,
 }
 
 impl App {
@@ -148,6 +151,7 @@ impl App {
     ) -> Result<Arc<Self>, jiyue_db::DbError> {
         let sites = db.sites().await?;
         let directory = SiteDirectory::build(sites, &config.hosts);
+        let calendar = load_calendar(&db).await?;
         Ok(Arc::new(Self {
             db,
             search,
@@ -160,6 +164,7 @@ impl App {
             counters: Counters::default(),
             access_log: access::AccessLog::default(),
             directory: RwLock::new(Arc::new(directory)),
+            calendar: RwLock::new(Arc::new(calendar)),
         }))
     }
 
@@ -175,4 +180,55 @@ impl App {
         *self.directory.write() = Arc::new(directory);
         Ok(())
     }
+
+    /// Returns the working-day calendar: the shipped years and those an operator loaded.
+    pub fn calendar(&self) -> Arc<WorkCalendar> {
+        self.calendar.read().clone()
+    }
+
+    /// Reloads the years an operator loaded from the database.
+    pub async fn reload_calendar(&self) -> Result<(), jiyue_db::DbError> {
+        let calendar = load_calendar(&self.db).await?;
+        *self.calendar.write() = Arc::new(calendar);
+        Ok(())
+    }
+
+    /// Returns today's date in China Standard Time, from the injected clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        jiyue_core::clock::to_china(self.clock.now()).date_naive()
+    }
+}
+
+/// Builds the working-day calendar from the shipped years and the years stored in the
+/// database, which replace shipped years of the same number. A stored year that no longer
+/// passes the calendar's checks is skipped with an error in the log, so one bad row cannot
+/// stop the server; its dates then count as provisional.
+pub async fn load_calendar(db: &Db) -> Result<WorkCalendar, jiyue_db::DbError> {
+    let mut by_year: std::collections::BTreeMap<i32, Vec<CalendarEntry>> = Default::default();
+    for day in db.calendar_days().await? {
+        let Some(kind) = DayKind::parse(&day.kind) else {
+            tracing::error!(day = %day.day, kind = day.kind, "a stored calendar day has an unknown kind");
+            continue;
+        };
+        by_year
+            .entry(chrono::Datelike::year(&day.day))
+            .or_default()
+            .push(CalendarEntry {
+                date: day.day,
+                kind,
+                name_zh: day.name_zh,
+                name_en: day.name_en,
+            });
+    }
+    let mut calendar = WorkCalendar::shipped();
+    for year in db.calendar_years().await? {
+        let entries = by_year.remove(&year.year).unwrap_or_default();
+        match calendar.with_year(year.year, entries) {
+            Ok(loaded) => calendar = loaded,
+            Err(error) => {
+                tracing::error!(year = year.year, %error, "a loaded calendar year is invalid; load it again");
+            }
+        }
+    }
+    Ok(calendar)
 }

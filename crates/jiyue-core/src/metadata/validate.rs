@@ -71,6 +71,9 @@ impl ItemMeta {
         self.check_dates(&mut errors);
         self.check_codes(&mut errors);
         check_keywords(&self.keywords, &mut errors);
+        if let Some(service) = &self.service {
+            errors.extend(service.validate());
+        }
         if let Some(summary) = &self.summary {
             let len = summary.chars().count();
             if len > MAX_SUMMARY_CHARS {

@@ -4,9 +4,9 @@
 
 pub(crate) mod editorial;
 mod links;
-mod read;
+pub(crate) mod read;
 mod resolve;
-mod save;
+pub(crate) mod save;
 
 use crate::error::{DbError, Result};
 use crate::model::{ItemId, ItemRecord, Scope};
@@ -114,9 +114,13 @@ pub(crate) async fn item_event(
     for row in &routed {
         sites.push(row.int("site_id")?);
     }
+    let mut tags = tags(Some(item_id), columns, sites);
+    if crate::services::is_service(conn, item_id).await? {
+        tags.insert(crate::services::SERVICES_TAG.to_string());
+    }
     Ok(NewEvent {
         kind,
-        tags: tags(Some(item_id), columns, sites),
+        tags,
         item_id: Some(item_id),
         site_id: None,
     })

@@ -30,10 +30,11 @@ fn summary_from_row(row: &Row) -> Result<ItemSummary> {
     })
 }
 
-const PUBLISHED_COLUMNS: &str = "i.id, i.item_no, i.external_id, i.org_id, i.live_revision_id, \
+pub(crate) const PUBLISHED_COLUMNS: &str =
+    "i.id, i.item_no, i.external_id, i.org_id, i.live_revision_id, \
      i.first_published_at, i.updated_at, i.sample, r.meta, r.body_html";
 
-async fn load_published(conn: &mut Conn<'_>, row: &Row) -> Result<PublishedItem> {
+pub(crate) async fn load_published(conn: &mut Conn<'_>, row: &Row) -> Result<PublishedItem> {
     let id = row.int("id")?;
     let placements = conn
         .fetch_all(

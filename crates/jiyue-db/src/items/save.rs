@@ -67,13 +67,16 @@ impl Db {
     }
 }
 
-pub(super) async fn save_one(
+pub(crate) async fn save_one(
     conn: &mut Conn<'_>,
     scope: &Scope,
     input: &ItemInput,
     now: DateTime<Utc>,
 ) -> Result<(SavedItem, Option<NewEvent>)> {
     validate_input(input)?;
+    if input.publish {
+        crate::services::check_publishable(&input.meta)?;
+    }
     let resolved = resolve(conn, input).await?;
     let existing = find_item(conn, &input.external_id).await?;
     check_item_scope(conn, scope, &resolved, existing.as_ref()).await?;
@@ -92,6 +95,7 @@ pub(super) async fn save_one(
         micros(now),
     )
     .await?;
+    crate::services::note_revision(conn, item.id, &publication.meta, now).await?;
     let row_changed = update_item(
         conn,
         &item,

@@ -58,6 +58,7 @@ pub fn doc(
         url: format!("https://{site}.example/t{id}.html"),
         column_name: "工作动态".to_string(),
         published_at: china_noon(date.0, date.1, date.2),
+        names: Vec::new(),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod account;
 mod assets;
 pub mod audit;
 mod audit_pages;
+mod calendar;
 pub mod cookies;
 pub mod csrf;
 pub mod editor_assets;
@@ -22,6 +23,8 @@ mod health;
 pub mod login;
 pub mod messages;
 pub mod render;
+mod search_terms;
+pub mod services;
 pub mod session;
 pub mod staff;
 mod staff_actions;
@@ -56,6 +59,9 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(assets::router())
         .merge(uploads::router())
         .merge(editor_assets::router())
+        .merge(services::router())
+        .merge(calendar::router())
+        .merge(search_terms::router())
         .fallback(not_found)
         .layer(from_fn_with_state(app.clone(), csrf::guard))
         .layer(from_fn_with_state(app.clone(), allowlist));

@@ -100,6 +100,7 @@ pub async fn search(
         year: params.year,
         page: params.page,
         per_page: PER_PAGE,
+        kind: None,
     };
     // Searching is CPU work that blocks; keep it off the threads that serve cached pages.
     let index = app.search.clone();

@@ -96,6 +96,11 @@ async fn apply_step(
 ) -> Result<StepOutcome> {
     let (step, name) = match kind {
         StepKind::Submit => {
+            // An incomplete service guide without a reason would be refused at publication;
+            // refuse it at submission, before reviewers spend time on it.
+            if let Ok(meta) = serde_json::from_str::<jiyue_core::ItemMeta>(&revision.meta) {
+                crate::services::check_publishable(&meta)?;
+            }
             let levels = home_review_levels(conn, revision).await?;
             (Step::Submit { by: actor, levels }, "submit")
         }

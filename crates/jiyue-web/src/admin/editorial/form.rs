@@ -213,6 +213,7 @@ impl ItemForm {
             summary: optional_text(&self.summary),
             validity: Validity::parse(&self.validity).unwrap_or_default(),
             superseded_by: split_list(&self.superseded_by),
+            service: None,
             interprets: split_list(&self.interprets),
         }
     }

@@ -1,0 +1,1 @@
+# Admin tools: the working-day calendar and the search terms editors maintain.
