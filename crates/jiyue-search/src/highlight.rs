@@ -47,6 +47,14 @@ impl Highlighter {
                     highlighter.han_words.extend(unit.parts.iter().cloned());
                 }
             }
+            for word in unit.synonyms.iter().flat_map(|member| &member.words) {
+                match word.kind {
+                    UnitKind::Word => {
+                        highlighter.words.insert(word.text.clone());
+                    }
+                    UnitKind::Han => highlighter.han_words.push(word.text.clone()),
+                }
+            }
         }
         highlighter
     }

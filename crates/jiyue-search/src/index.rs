@@ -164,7 +164,9 @@ impl SearchIndex {
     /// two distinct members are ignored. Searches already running keep the previous groups,
     /// and nothing needs reindexing.
     pub fn set_synonyms(&self, groups: Vec<Vec<String>>) {
+        let requested = groups.len();
         let synonyms = Arc::new(Synonyms::new(groups));
+        tracing::info!(groups = requested, "search synonym groups replaced");
         *self
             .synonyms
             .write()

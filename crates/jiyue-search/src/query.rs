@@ -172,8 +172,8 @@ impl QueryPlan {
         while start < cut.len() {
             let end = synonym_span_end(&cut, start, synonyms);
             let unit = if end - start >= 2 {
-                // Several jieba words spell one synonym member, such as 社会 and 保障卡 for
-                // 社会保障卡; the member becomes one unit, so its synonyms apply to it.
+                // Several jieba words spell one synonym member, so they become one unit and the
+                // member's synonyms apply to it.
                 let mut unit = Unit::new(UnitKind::Han, &cut[start..end].concat(), false);
                 unit.parts = cut[start..end]
                     .iter()
@@ -233,6 +233,9 @@ impl Unit {
 
 /// Returns the end of the longest run of words from `start` that spells a synonym member, or
 /// `start + 1` when no run of two or more words does.
+///
+/// NOTE: only Han runs are matched this way. A member of several non-Han words, such as
+/// `id card`, is found in documents as an alternative, but typing it does not apply its group.
 fn synonym_span_end(words: &[&str], start: usize, synonyms: &Synonyms) -> usize {
     (start + 2..=words.len())
         .rev()

@@ -46,6 +46,7 @@ pub struct Hit {
     /// Column name of the home placement.
     pub column_name: String,
     /// Kind of document, such as `item` or `service`.
+    #[serde(default)]
     pub kind: String,
 }
 
@@ -92,11 +93,12 @@ impl SearchIndex {
     /// This is blocking, CPU-bound work (tantivy search plus highlighting of one page); async
     /// callers should run it on a blocking thread.
     ///
-    /// A document must contain the query's words or their synonyms (most of them for queries
-    /// of four words or more); when none does, any single word is enough. Services the query
-    /// names come first: those with a title or name equal to the whole query, or with every
-    /// query word in their title and names. Then results are ordered by relevance, then
-    /// newest first.
+    /// A document must contain the query's words or their synonyms, most of them for queries
+    /// of four words or more. When none does, any single word is enough.
+    ///
+    /// Services the query names come first. A service is named when its title or one of its
+    /// names equals the whole query, or when its title and names contain every query word.
+    /// Within each group, results are ordered by relevance, then newest first.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
         let synonyms = self.synonyms();
         let plan = QueryPlan::with_synonyms(&query.text, &synonyms);
@@ -198,7 +200,7 @@ impl SearchIndex {
             });
         };
         // A named service matches even when the text query misses it, for example when its
-        // name is a synonym of the query; its rank comes from `named`, not from this score.
+        // name is a synonym of the query. Its rank comes from `named`, not from this score.
         let text = match request.naming {
             Some(naming) => {
                 let named: Box<dyn Query> = Box::new(ConstScoreQuery::new(naming.box_clone(), 0.0));
