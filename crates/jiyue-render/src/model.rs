@@ -203,6 +203,8 @@ pub struct SearchHitView {
     pub site_name: String,
     pub date: String,
     pub column_name: String,
+    /// True when the hit is a public service item.
+    pub service: bool,
 }
 
 /// One value of a search facet, linking to the results narrowed (or widened) by it.
@@ -230,6 +232,10 @@ pub struct SearchPage {
     pub switch_all_url: String,
     /// A message shown above the results, such as for an empty or truncated query.
     pub notice: Option<String>,
+    /// True when only public services are searched (`kind=service`).
+    pub services_only: bool,
+    /// The same search over every kind of content.
+    pub all_kinds_url: String,
 }
 
 /// One hosted site in the platform directory.

@@ -136,6 +136,8 @@ pub struct App {
     pub access_log: access::AccessLog,
     directory: RwLock<Arc<SiteDirectory>>,
     calendar: RwLock<Arc<WorkCalendar>>,
+    /// Writes of unanswered search queries allowed to run at once.
+    pub(crate) miss_permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
@@ -152,6 +154,7 @@ impl App {
         let sites = db.sites().await?;
         let directory = SiteDirectory::build(sites, &config.hosts);
         let calendar = load_calendar(&db).await?;
+        search.set_synonyms(synonym_terms(&db).await?);
         Ok(Arc::new(Self {
             db,
             search,
@@ -165,6 +168,7 @@ impl App {
             access_log: access::AccessLog::default(),
             directory: RwLock::new(Arc::new(directory)),
             calendar: RwLock::new(Arc::new(calendar)),
+            miss_permits: Arc::new(tokio::sync::Semaphore::new(4)),
         }))
     }
 
@@ -193,10 +197,25 @@ impl App {
         Ok(())
     }
 
+    /// Reloads the synonym groups editors maintain into the search index.
+    pub async fn reload_synonyms(&self) -> Result<(), jiyue_db::DbError> {
+        self.search.set_synonyms(synonym_terms(&self.db).await?);
+        Ok(())
+    }
+
     /// Returns today's date in China Standard Time, from the injected clock.
     pub fn today(&self) -> chrono::NaiveDate {
         jiyue_core::clock::to_china(self.clock.now()).date_naive()
     }
+}
+
+async fn synonym_terms(db: &Db) -> Result<Vec<Vec<String>>, jiyue_db::DbError> {
+    Ok(db
+        .synonym_groups()
+        .await?
+        .into_iter()
+        .map(|group| group.terms)
+        .collect())
 }
 
 /// Builds the working-day calendar from the shipped years and the years stored in the

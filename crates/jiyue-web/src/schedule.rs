@@ -1,7 +1,9 @@
 //! The sweeper of scheduled publications and withdrawals. It runs once at startup, so an
 //! action whose time passed while the platform was down runs then and is reported, and then
 //! every few seconds. Every node may run it: storage takes each due row once. Once an hour it
-//! also seals the audit log's finished months and prunes the access log.
+//! also seals the audit log's finished months and prunes the access log and the list of
+//! unanswered queries. When the date changes in China, each node drops its cached pages that
+//! show deadlines counted from today.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,6 +19,8 @@ const SWEEP_INTERVAL: Duration = Duration::from_secs(5);
 const UPKEEP_INTERVAL: Duration = Duration::from_secs(3600);
 /// Days the public access log is kept.
 const ACCESS_LOG_DAYS: u32 = 365;
+/// Days an unanswered query stays listed after it was last asked.
+const SEARCH_MISS_DAYS: i64 = 180;
 
 /// Runs every due scheduled action once and logs what ran; late ones are warnings.
 pub async fn sweep(app: &App) -> Result<Vec<ScheduleRun>, jiyue_db::DbError> {
@@ -57,6 +61,8 @@ pub async fn upkeep(app: &App) -> Result<(), jiyue_db::DbError> {
     if pruned > 0 {
         tracing::info!(rows = pruned, "access log rows older than a year pruned");
     }
+    let stale = app.clock.now() - chrono::Duration::days(SEARCH_MISS_DAYS);
+    app.db.prune_search_misses(stale).await?;
     Ok(())
 }
 
@@ -64,7 +70,14 @@ pub async fn upkeep(app: &App) -> Result<(), jiyue_db::DbError> {
 pub async fn run(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
     let mut failures = 0u32;
     let mut last_upkeep: Option<std::time::Instant> = None;
+    let mut today = app.today();
     loop {
+        // Service guides show the date a promised time limit ends if one applies today; a new
+        // day makes those pages stale on this node.
+        if app.today() != today {
+            today = app.today();
+            app.cache.invalidate(&[jiyue_db::SERVICES_TAG.to_string()]);
+        }
         if last_upkeep.is_none_or(|at| at.elapsed() >= UPKEEP_INTERVAL) {
             last_upkeep = Some(std::time::Instant::now());
             if let Err(error) = upkeep(&app).await {

@@ -30,7 +30,11 @@ pub async fn catch_up(app: &App) -> Result<i64, IndexError> {
         let mut tags: Vec<String> = Vec::new();
         let mut items = BTreeSet::new();
         let mut sites_changed = false;
+        let mut synonyms_changed = false;
+        let mut calendar_changed = false;
         for event in &events {
+            synonyms_changed |= event.kind == "search.synonyms";
+            calendar_changed |= event.kind == "calendar.changed";
             tags.extend(event.tags.iter().cloned());
             if let Some(item_id) = event.item_id {
                 items.insert(item_id);
@@ -42,6 +46,14 @@ pub async fn catch_up(app: &App) -> Result<i64, IndexError> {
         if sites_changed {
             app.reload_sites().await?;
             tags.push("directory".to_string());
+        }
+        if synonyms_changed {
+            app.reload_synonyms().await?;
+        }
+        if calendar_changed {
+            // The event's tags drop the pages that show deadlines; they re-render with the
+            // new calendar, so dates marked provisional are recalculated.
+            app.reload_calendar().await?;
         }
         tags.sort();
         tags.dedup();

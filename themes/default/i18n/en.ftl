@@ -109,3 +109,8 @@ site-map-title = Site map
 ## Platform directory
 
 directory-intro = All government websites hosted on this platform, by organization.
+
+## Search over public services
+search-service-label = Service
+search-services-only = Searching public services only.
+search-all-kinds = Search everything

@@ -106,3 +106,8 @@ site-map-title = 网站地图
 ## Platform directory
 
 directory-intro = 本平台托管的全部政府网站，按主办机构排列。
+
+## Search over public services
+search-service-label = 办事服务
+search-services-only = 仅搜索办事服务事项。
+search-all-kinds = 搜索全部内容

@@ -16,3 +16,4 @@ mod orgs_sites;
 mod outbox;
 mod schema;
 mod scope;
+mod services;

@@ -11,7 +11,7 @@ use crate::fixtures::dbs;
 /// One column as both backends can describe it: table, column, common type, nullable.
 type ColumnShape = (String, String, &'static str, bool);
 
-const TABLES: [&str; 26] = [
+const TABLES: [&str; 32] = [
     "organizations",
     "sites",
     "site_language_versions",
@@ -38,6 +38,12 @@ const TABLES: [&str; 26] = [
     "audit_segments",
     "audit_head",
     "access_log",
+    "service_records",
+    "service_stats",
+    "search_synonyms",
+    "search_misses",
+    "calendar_days",
+    "calendar_years",
 ];
 
 fn common_type(declared: &str) -> &'static str {

@@ -190,6 +190,7 @@ pub fn search_page() -> SearchPage {
             site_name: "吉林省人民政府".to_owned(),
             date: "2018-10-29".to_owned(),
             column_name: "要闻".to_owned(),
+            service: false,
         }],
         total: 1,
         site_facets: vec![FacetView {
@@ -209,6 +210,8 @@ pub fn search_page() -> SearchPage {
         }),
         switch_current_url: "https://www.jl.gov.cn/search?q=%E9%9B%86&scope=site".to_owned(),
         switch_all_url: "https://www.jl.gov.cn/search?q=%E9%9B%86&scope=all".to_owned(),
+        services_only: false,
+        all_kinds_url: "https://www.jl.gov.cn/search?q=%E9%9B%86".to_owned(),
         notice: None,
     }
 }

@@ -25,6 +25,8 @@ pub struct SearchParams {
     pub site: Option<String>,
     pub year: Option<i32>,
     pub page: u32,
+    /// True to search public services only (`kind=service`), as the one-stop pages do.
+    pub services_only: bool,
 }
 
 impl SearchParams {
@@ -39,6 +41,7 @@ impl SearchParams {
                     params.site = Some(value.into_owned());
                 }
                 "year" => params.year = value.parse().ok().filter(|y| (1949..=2200).contains(y)),
+                "kind" => params.services_only = value == jiyue_search::SERVICE_KIND,
                 "page" => params.page = value.parse::<u32>().unwrap_or(1).clamp(1, MAX_PAGE) - 1,
                 _ => {}
             }
@@ -58,6 +61,9 @@ impl SearchParams {
         }
         if let Some(year) = self.year {
             out.append_pair("year", &year.to_string());
+        }
+        if self.services_only {
+            out.append_pair("kind", jiyue_search::SERVICE_KIND);
         }
         if self.page > 0 {
             out.append_pair("page", &(self.page + 1).to_string());
@@ -100,13 +106,19 @@ pub async fn search(
         year: params.year,
         page: params.page,
         per_page: PER_PAGE,
-        kind: None,
+        kind: params
+            .services_only
+            .then(|| jiyue_search::SERVICE_KIND.to_string()),
     };
     // Searching is CPU work that blocks; keep it off the threads that serve cached pages.
     let index = app.search.clone();
     let results = tokio::task::spawn_blocking(move || index.search(&query))
         .await
         .map_err(|error| PageError::Task(error.to_string()))??;
+
+    if results.total == 0 && !results.empty_query && params.page == 0 {
+        record_miss(app, site_id, &params.q);
+    }
 
     let url_with = |change: &dyn Fn(&mut SearchParams)| {
         let mut next = params.clone();
@@ -160,6 +172,7 @@ pub async fn search(
                 .map(china_date)
                 .unwrap_or_default(),
             column_name: hit.column_name.clone(),
+            service: hit.kind == jiyue_search::SERVICE_KIND,
         })
         .collect();
     let pagination = Pagination::new(
@@ -190,6 +203,8 @@ pub async fn search(
         pagination,
         switch_current_url: url_with(&|p| p.current_only = true),
         switch_all_url: url_with(&|p| p.current_only = false),
+        services_only: params.services_only,
+        all_kinds_url: url_with(&|p| p.services_only = false),
         notice,
     };
     let html = app.renderer.search(&model)?;
@@ -217,4 +232,22 @@ fn hit_url(directory: &SiteDirectory, site_code: &str, path: &str) -> String {
         .and_then(|site| directory.hosts.base_url(site.id))
         .map(|base| format!("{base}{path}"))
         .unwrap_or_else(|| path.to_string())
+}
+
+/// Counts a query that found nothing, for the editors' list, without making the visitor wait.
+/// At most a few such writes run at once; past that, misses are dropped rather than queued, so
+/// a flood of nonsense queries cannot load the database.
+fn record_miss(app: &App, site_id: jiyue_db::SiteId, query: &str) {
+    let Ok(permit) = app.miss_permits.clone().try_acquire_owned() else {
+        tracing::debug!("an unanswered query was not counted: too many being written");
+        return;
+    };
+    let db = app.db.clone();
+    let query = query.to_string();
+    tokio::spawn(async move {
+        if let Err(error) = db.record_search_miss(site_id, &query).await {
+            tracing::warn!(%error, "counting an unanswered query failed");
+        }
+        drop(permit);
+    });
 }
