@@ -294,3 +294,192 @@ pub struct SiteMapPage {
     /// Top-level columns in their set order.
     pub columns: Vec<SiteMapColumn>,
 }
+
+/// A link to a group of services (a department, life event, business stage or audience) with
+/// the number of published services in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceGroupLink {
+    pub name: String,
+    /// BCP 47 tag of the name when it differs from the site's language, else `None`.
+    pub lang: Option<String>,
+    pub url: String,
+    pub count: usize,
+}
+
+/// One line of a service list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceEntry {
+    /// The service's name, the item title.
+    pub name: String,
+    pub url: String,
+    /// 事项编码
+    pub code: String,
+    /// BCP 47 tag of the service's own text, which the list marks when it differs from the
+    /// site's language.
+    pub lang: String,
+    /// 实施主体
+    pub implementing_org: String,
+    /// Name of the kind of service in the site's language.
+    pub kind: Option<String>,
+    pub sample: bool,
+}
+
+/// The one-stop hub (`/zwfw/`): every way to browse the published services.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServicesHubPage {
+    pub site: SiteView,
+    /// The site's services column, whose name and meta tags the page takes when it has one.
+    pub column: Option<ColumnView>,
+    pub breadcrumbs: Vec<Breadcrumb>,
+    pub total: usize,
+    pub departments: Vec<ServiceGroupLink>,
+    pub life_events: Vec<ServiceGroupLink>,
+    pub business_stages: Vec<ServiceGroupLink>,
+    pub audiences: Vec<ServiceGroupLink>,
+    pub stats_url: String,
+}
+
+/// The services of one group: a department, a life event, a business stage or an audience.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServicesListPage {
+    pub site: SiteView,
+    pub column: Option<ColumnView>,
+    pub breadcrumbs: Vec<Breadcrumb>,
+    /// Name of the group, the page heading.
+    pub title: String,
+    /// BCP 47 tag of the heading when it differs from the site's (a Chinese department name on
+    /// the English site), else `None`.
+    pub title_lang: Option<String>,
+    pub services: Vec<ServiceEntry>,
+}
+
+/// One material of a service guide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MaterialView {
+    pub name: String,
+    pub originals: u32,
+    pub copies: u32,
+    pub blank_form: Option<Link>,
+    pub example: Option<Link>,
+    pub issuer: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The fee of a service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FeeView {
+    pub free: bool,
+    pub standard: String,
+    pub basis: String,
+}
+
+/// One step of the process, or one place and its hours, as a name and a text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamedText {
+    pub name: String,
+    pub text: String,
+}
+
+/// One month of imported statistics (办事统计), exactly as the source reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceStatView {
+    /// `YYYY-MM`
+    pub month: String,
+    /// The service's name, linked to its guide; set on the platform statistics page.
+    pub service: Option<Link>,
+    pub code: String,
+    pub received: i64,
+    pub completed: i64,
+    /// The source of record the numbers were imported from.
+    pub source: String,
+    /// Import time, `YYYY-MM-DD HH:MM` in China Standard Time.
+    pub imported_at: String,
+}
+
+/// The sums over the listed months of one service's statistics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatSum {
+    pub months: usize,
+    pub received: i64,
+    pub completed: i64,
+}
+
+/// Every key element of one service guide (办事指南), ready to print.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceGuideView {
+    /// The service's name, the item title.
+    pub title: String,
+    /// BCP 47 tag of the guide's text; elements holding it carry it when it differs from the
+    /// site's language.
+    pub lang: String,
+    pub code: String,
+    pub kind: Option<String>,
+    pub implementing_org: String,
+    pub legal_basis: String,
+    pub conditions: String,
+    pub materials: Vec<MaterialView>,
+    pub fee: Option<FeeView>,
+    pub steps: Vec<NamedText>,
+    pub statutory_days: Option<u32>,
+    pub promised_days: Option<u32>,
+    /// The day an application made today is due, `YYYY-MM-DD`, from the promised limit.
+    pub due_date: Option<String>,
+    /// Whether the due date counts days of a year whose holidays are not yet announced.
+    pub due_provisional: bool,
+    pub places: Vec<NamedText>,
+    pub online_url: Option<String>,
+    pub consult_phone: Option<String>,
+    pub complaint_phone: Option<String>,
+    /// Audiences, linked to their lists.
+    pub audiences: Vec<Link>,
+    pub life_events: Vec<Link>,
+    pub business_stages: Vec<Link>,
+    /// Other names the service is known by.
+    pub keywords: Vec<String>,
+    /// Codes of the key elements the guide lacks (see `jiyue_core::service::GuideElement`).
+    pub missing: Vec<String>,
+    pub incomplete_reason: Option<String>,
+    /// Whether the service is synced from a source of record rather than maintained here.
+    pub synced: bool,
+    pub source: Option<String>,
+    /// Time of the last sync, `YYYY-MM-DD HH:MM` in China Standard Time.
+    pub synced_at: Option<String>,
+    /// Time of the last change, `YYYY-MM-DD HH:MM` in China Standard Time.
+    pub updated_at: String,
+    /// Further text of the item that has already passed `sanitize_html`; may be empty.
+    pub body_html: String,
+    /// Imported statistics, newest month first.
+    pub stats: Vec<ServiceStatView>,
+    pub stats_sum: Option<StatSum>,
+    pub sample: bool,
+}
+
+/// The guide page of one service, at `/zwfw/sx/<code>.html` or at the item's own route.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceGuidePage {
+    pub site: SiteView,
+    pub column: Option<ColumnView>,
+    pub breadcrumbs: Vec<Breadcrumb>,
+    /// URL of the item's home placement when this page is not it.
+    pub canonical_url: Option<String>,
+    /// Publication time, `YYYY-MM-DD HH:MM`, for the `PubDate` meta tag.
+    pub pub_date: String,
+    pub guide: ServiceGuideView,
+}
+
+/// One month of the platform's published statistics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatsMonthView {
+    /// `YYYY-MM`
+    pub month: String,
+    pub rows: Vec<ServiceStatView>,
+}
+
+/// The published statistics (办事统计) of every service, newest month first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServicesStatsPage {
+    pub site: SiteView,
+    pub column: Option<ColumnView>,
+    pub breadcrumbs: Vec<Breadcrumb>,
+    pub months: Vec<StatsMonthView>,
+}

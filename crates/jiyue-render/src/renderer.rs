@@ -11,9 +11,10 @@ use serde::Serialize;
 use crate::assets::{BASE_TEMPLATE, TEMPLATES};
 use crate::catalog::{Catalog, MessageArg, FALLBACK_LANG};
 use crate::meta::{self, PageHead};
+use crate::meta::{ArticleMeta, NationalMeta};
 use crate::model::{
-    ColumnPage, DirectoryPage, GonePage, HomePage, ItemPage, NotFoundPage, SearchPage, SiteMapPage,
-    SiteView,
+    ColumnPage, ColumnView, DirectoryPage, GonePage, HomePage, ItemPage, NotFoundPage, SearchPage,
+    ServiceGuidePage, ServicesHubPage, ServicesListPage, ServicesStatsPage, SiteMapPage, SiteView,
 };
 use crate::RenderError;
 
@@ -30,11 +31,7 @@ pub struct Renderer {
 impl Renderer {
     /// Builds a renderer from the default theme compiled into the binary.
     pub fn embedded() -> Result<Renderer, RenderError> {
-        let templates = TEMPLATES
-            .iter()
-            .map(|(name, source)| ((*name).to_owned(), (*source).to_owned()))
-            .collect();
-        Renderer::with_templates(templates)
+        Renderer::with_templates(default_templates())
     }
 
     /// Builds a renderer whose templates come from the theme folder `path` where it has them
@@ -44,11 +41,7 @@ impl Renderer {
     /// is rejected, so a theme cannot drop the national meta tags or the footer. Messages and
     /// static files always come from the default theme.
     pub fn from_dir(path: &Path) -> Result<Renderer, RenderError> {
-        let mut templates: Vec<(String, String)> = TEMPLATES
-            .iter()
-            .map(|(name, source)| ((*name).to_owned(), (*source).to_owned()))
-            .collect();
-
+        let mut templates = default_templates();
         for (name, source) in read_theme_templates(&path.join("templates"))? {
             match templates.iter_mut().find(|(known, _)| *known == name) {
                 Some(entry) => entry.1 = source,
@@ -137,6 +130,92 @@ impl Renderer {
         self.render("gone.html", Some(&page.site), head, page)
     }
 
+    /// Renders the one-stop services hub (`/zwfw/`).
+    pub fn services_hub(&self, page: &ServicesHubPage) -> Result<String, RenderError> {
+        let title = self.services_name(&page.site, page.column.as_ref());
+        let head = self.services_head(&page.site, page.column.as_ref(), &title, None, None);
+        self.render("services_hub.html", Some(&page.site), head, page)
+    }
+
+    /// Renders the list of the services of one department, life event, stage or audience.
+    pub fn services_list(&self, page: &ServicesListPage) -> Result<String, RenderError> {
+        let head = self.services_head(&page.site, page.column.as_ref(), &page.title, None, None);
+        self.render("services_list.html", Some(&page.site), head, page)
+    }
+
+    /// Renders the guide page of one service.
+    pub fn service_guide(&self, page: &ServiceGuidePage) -> Result<String, RenderError> {
+        let guide = &page.guide;
+        let article = ArticleMeta {
+            title: guide.title.clone(),
+            pub_date: page.pub_date.clone(),
+            source: guide
+                .source
+                .clone()
+                .unwrap_or_else(|| guide.implementing_org.clone()),
+        };
+        let head = self.services_head(
+            &page.site,
+            page.column.as_ref(),
+            &guide.title,
+            page.canonical_url.clone(),
+            Some(article),
+        );
+        self.render("service_guide.html", Some(&page.site), head, page)
+    }
+
+    /// Renders the published service statistics (办事统计).
+    pub fn services_stats(&self, page: &ServicesStatsPage) -> Result<String, RenderError> {
+        let title = self
+            .catalog
+            .message(&page.site.lang, "services-stats-title");
+        let head = self.services_head(&page.site, page.column.as_ref(), &title, None, None);
+        self.render("services_stats.html", Some(&page.site), head, page)
+    }
+
+    /// Returns the name of a site's services section: its services column's, else the
+    /// catalog's.
+    fn services_name(&self, site: &SiteView, column: Option<&ColumnView>) -> String {
+        column.map_or_else(
+            || self.catalog.message(&site.lang, "services-title"),
+            |column| column.name.clone(),
+        )
+    }
+
+    /// Builds the head of a services page: the national meta tags name the site's services
+    /// column (or the section itself, with the column type 办事服务, when it has none).
+    fn services_head(
+        &self,
+        site: &SiteView,
+        column: Option<&ColumnView>,
+        title: &str,
+        canonical_url: Option<String>,
+        article: Option<ArticleMeta>,
+    ) -> PageHead {
+        let national = NationalMeta {
+            site_name: site.name.clone(),
+            site_domain: meta::site_domain(&site.base_url).to_owned(),
+            site_code: site.code.clone(),
+            column_name: self.services_name(site, column),
+            column_description: column.map_or_else(
+                || self.catalog.message(&site.lang, "services-description"),
+                |column| column.description.clone(),
+            ),
+            column_keywords: column.map_or_else(String::new, |column| column.keywords.join(",")),
+            column_type: column
+                .map_or(jiyue_core::ColumnType::Services, |c| c.column_type)
+                .name_zh(),
+            article,
+        };
+        PageHead {
+            title: format!("{title} - {}", site.name),
+            national: Some(national),
+            canonical_url,
+            alternates: site.language_links.clone(),
+            feed: None,
+        }
+    }
+
     fn render(
         &self,
         template: &str,
@@ -167,6 +246,39 @@ impl Renderer {
             .render(ctx)
             .map_err(template_error)
     }
+}
+
+/// Templates of the one-stop service pages, by name.
+pub(crate) const SERVICE_TEMPLATES: [(&str, &str); 5] = [
+    (
+        "services_hub.html",
+        include_str!("../../../themes/default/templates/services_hub.html"),
+    ),
+    (
+        "services_list.html",
+        include_str!("../../../themes/default/templates/services_list.html"),
+    ),
+    (
+        "service_guide.html",
+        include_str!("../../../themes/default/templates/service_guide.html"),
+    ),
+    (
+        "services_stats.html",
+        include_str!("../../../themes/default/templates/services_stats.html"),
+    ),
+    (
+        "service_entries.html",
+        include_str!("../../../themes/default/templates/service_entries.html"),
+    ),
+];
+
+/// Returns the default theme's templates as owned name and source pairs.
+fn default_templates() -> Vec<(String, String)> {
+    TEMPLATES
+        .iter()
+        .chain(SERVICE_TEMPLATES.iter())
+        .map(|(name, source)| ((*name).to_owned(), (*source).to_owned()))
+        .collect()
 }
 
 /// Returns the text direction of a BCP 47 language: `rtl` for scripts written right to left

@@ -69,7 +69,7 @@ fn add_template_ids(source: &str, ids: &mut BTreeSet<String>) {
 /// Returns the quoted literals in template code that look like message ids.
 fn message_ids_in_templates() -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
-    for (_, source) in TEMPLATES {
+    for (_, source) in TEMPLATES.iter().chain(SERVICE_TEMPLATES.iter()) {
         add_template_ids(source, &mut ids);
     }
     ids
@@ -184,8 +184,13 @@ fn catalogs_have_same_keys() {
 fn catalogs_have_no_unused_keys() {
     let used = message_ids_in_templates();
     // Keys the Rust code looks up instead of a template; the web layer uses the search
-    // notices.
-    let from_code = ["home-column-name", "search-empty-query", "search-truncated"];
+    // notices, the renderer the services description for the meta tags.
+    let from_code = [
+        "home-column-name",
+        "search-empty-query",
+        "search-truncated",
+        "services-description",
+    ];
     for key in catalog_keys(SOURCES[0].1[0].text) {
         assert!(
             used.contains(&key) || from_code.contains(&key.as_str()),
@@ -264,7 +269,7 @@ fn admin_messages_load_into_the_same_bundle() {
 #[test]
 fn only_prepared_html_is_marked_safe() {
     let allowed = ["item.body_html", "hit.title_html", "hit.snippet_html"];
-    for (name, source) in TEMPLATES {
+    for (name, source) in TEMPLATES.iter().chain(SERVICE_TEMPLATES.iter()) {
         for code in template_code(source) {
             if let Some((expression, _)) = code.split_once("|safe") {
                 let expression = expression.trim();
@@ -280,7 +285,7 @@ fn only_prepared_html_is_marked_safe() {
 
 #[test]
 fn templates_have_no_inline_scripts_or_styles() {
-    for (name, source) in TEMPLATES {
+    for (name, source) in TEMPLATES.iter().chain(SERVICE_TEMPLATES.iter()) {
         assert!(!source.contains("style="), "{name} has a style attribute");
         assert!(!source.contains("<style"), "{name} has a style element");
         for (index, _) in source.match_indices("<script") {

@@ -17,6 +17,7 @@ pub(crate) mod files;
 mod item;
 mod listing;
 pub mod search;
+mod services;
 
 pub use search::search;
 
@@ -228,6 +229,9 @@ async fn site_page(
             });
         }
         _ => {}
+    }
+    if let Some(rendered) = services::render(app, directory, &ctx, path).await? {
+        return Ok(rendered);
     }
     if path == "/sitemap.xml" || (path.starts_with("/sitemap-") && path.ends_with(".xml")) {
         return feeds::sitemap(app, &ctx, path).await;

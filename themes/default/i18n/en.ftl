@@ -114,3 +114,75 @@ directory-intro = All government websites hosted on this platform, by organizati
 search-service-label = Service
 search-services-only = Searching public services only.
 search-all-kinds = Search everything
+
+## One-stop services (办事服务)
+
+services-title = Services
+services-description = Government services and their guides, by department, life event, business stage and audience.
+services-total = { $count ->
+    [one] 1 service
+   *[other] { $count } services
+}
+services-count = ({ $count })
+services-none = No services are published yet.
+services-search-label = Search services
+services-by-life-event = For individuals: by life event
+services-by-business-stage = For businesses: by business stage
+services-by-audience = By audience
+services-by-department = By department
+services-stats-title = Service statistics
+services-stats-intro = Applications received and completed per service and month, published exactly as the source of record reported them; this platform estimates nothing.
+services-stats-none = No service statistics have been imported yet.
+services-stats-month = Month
+services-stats-service = Service
+services-stats-received = Received
+services-stats-completed = Completed
+services-stats-source = Source
+services-stats-imported-at = Imported
+services-stats-sum = Sum of the { $months } months above
+
+service-also-known-as = Also known as
+service-origin = Source
+service-origin-local = maintained on this platform
+service-origin-synced = synced from { $source }, last synced { $time } (China time)
+service-updated-at = Last updated
+service-incomplete-note = This guide is not complete yet; please check the elements marked "not yet available" with the consultation phone number.
+service-incomplete-reason = Reason
+service-not-provided = Not yet available
+service-not-applicable = Not applicable
+service-no-file = None
+service-code = Service code
+service-kind = Kind of service
+service-implementing-org = Implementing organization
+service-legal-basis = Legal basis
+service-conditions = Conditions
+service-materials = Required materials
+service-material-name = Material
+service-material-originals = Originals
+service-material-copies = Copies
+service-material-blank-form = Blank form
+service-material-example = Example
+service-material-issuer = Issued by
+service-fee = Fee and its basis
+service-fee-free = Free of charge
+service-fee-standard = Fee
+service-fee-basis = Basis
+service-steps = Process
+service-statutory-days = Statutory time limit
+service-promised-days = Promised time limit
+service-working-days = { $count ->
+    [one] 1 working day
+   *[other] { $count } working days
+}
+service-due = Apply today and it is due by { $date }
+service-provisional = provisional
+service-provisional-note = This date falls in a year whose public holidays the State Council has not announced yet, so only weekends are counted; it is recalculated once they are announced.
+service-places = Where and when to apply
+service-hours = Hours
+service-online-url = Apply online
+service-consult-phone = Consultation phone
+service-complaint-phone = Complaint phone
+service-audiences = Audience
+service-life-events = Life events
+service-business-stages = Business stages
+service-notes = Further notes

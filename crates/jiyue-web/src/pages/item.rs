@@ -2,7 +2,7 @@
 
 use http::StatusCode;
 use jiyue_core::metadata::vocabulary;
-use jiyue_db::{ItemId, PublishedItem};
+use jiyue_db::{ItemId, PublishedItem, PublishedService};
 use jiyue_render::model::{ItemPage, ItemView, LangLink, Link};
 
 use super::{not_found, page, site_csp, Body, PageError, Rendered};
@@ -32,17 +32,32 @@ pub async fn item_page(
     let Some(column) = ctx.column(placement.column_id) else {
         return not_found(app, directory, ctx, path);
     };
+    let canonical_url = if placement.is_home {
+        None
+    } else {
+        home_url(directory, &item)
+    };
+    if item.meta.service.is_some() {
+        if let Some(record) = app.db.service_record(item.id).await? {
+            let service = PublishedService { item, record };
+            return super::services::item_guide(
+                app,
+                directory,
+                ctx,
+                &service,
+                column,
+                canonical_url,
+                path,
+            )
+            .await;
+        }
+    }
 
     let mut tags = vec![
         format!("item:{}", item.id),
         format!("column:{}", column.id),
         format!("nav:{site_id}"),
     ];
-    let canonical_url = if placement.is_home {
-        None
-    } else {
-        home_url(directory, &item)
-    };
     let mut translations = Vec::new();
     for other_id in &item.translations {
         tags.push(format!("item:{other_id}"));
