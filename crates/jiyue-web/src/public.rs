@@ -24,7 +24,7 @@ use crate::App;
 const MAX_BODY_BYTES: u64 = 1024 * 1024;
 
 /// Handles one public request. Rendering and searching are limited to `timeout`; a cache hit
-/// sends stored bytes and needs no limit.
+/// sends stored bytes and needs no limit. Paths under `/api/` go to the JSON API, uncached.
 pub async fn handle<B>(
     app: &App,
     request: Request<B>,
@@ -32,7 +32,8 @@ pub async fn handle<B>(
     timeout: Duration,
 ) -> Response<Full<Bytes>> {
     let method = request.method();
-    if method != Method::GET && method != Method::HEAD {
+    let api = request.uri().path().starts_with(crate::api::PREFIX);
+    if method != Method::GET && method != Method::HEAD && !api {
         let mut response = plain_error(
             StatusCode::METHOD_NOT_ALLOWED,
             "method not allowed: public pages accept GET and HEAD",
@@ -73,6 +74,10 @@ pub async fn handle<B>(
         Some(HostTarget::Site(id)) => Target::Site(*id),
     };
     let cache_key = target.cache_key();
+
+    if api {
+        return crate::api::handle(app, &request, host, timeout).await;
+    }
 
     if path == "/search" {
         let query = request.uri().query().unwrap_or("");
