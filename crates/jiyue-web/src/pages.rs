@@ -17,7 +17,7 @@ pub(crate) mod files;
 mod item;
 mod listing;
 pub mod search;
-mod services;
+pub(crate) mod services;
 
 pub use search::search;
 

@@ -58,7 +58,13 @@ impl<'a> SiteContext<'a> {
             .take(NAV_COLUMNS)
             .map(|column| NavLink {
                 name: column.name.clone(),
-                url: self.url(&column_page_path(&column.path, 0)),
+                // The services column leads to the one-stop pages, which show every service of
+                // the platform; the column's own listing stays in the site map.
+                url: if column.column_type == jiyue_core::ColumnType::Services {
+                    self.url(crate::pages::services::PREFIX)
+                } else {
+                    self.url(&column_page_path(&column.path, 0))
+                },
                 current: Some(column.id) == current_top,
             })
             .collect();

@@ -20,7 +20,7 @@ mod stats;
 pub use guide::item_guide;
 
 /// The folder of the one-stop pages on every site.
-const PREFIX: &str = "/zwfw/";
+pub(crate) const PREFIX: &str = "/zwfw/";
 
 /// One page below `/zwfw/`, parsed from its path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
