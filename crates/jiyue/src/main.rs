@@ -7,6 +7,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use jiyue::audit::AuditCommand;
+use jiyue::calendar::CalendarCommand;
 use jiyue::settings::{password_policy, read_config, resolve_data, DataArgs, ServeArgs};
 use jiyue::users::UserCommand;
 use jiyue_core::Clock;
@@ -31,13 +32,16 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         items: usize,
     },
-    /// Import items from Markdown files with TOML front matter and JSON Lines files
+    /// Import items from Markdown files with TOML front matter and JSON Lines files, services
+    /// from JSON files and service statistics from CSV files (docs/services.md)
     Import {
         #[command(flatten)]
         data: DataArgs,
-        /// Files or folders to import
-        #[arg(required = true)]
+        /// Files or folders of items to import
+        #[arg(required_unless_present_any = ["services", "stats"])]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        services: jiyue::import::ServiceArgs,
     },
     /// Rebuild the search index from the database
     Reindex {
@@ -50,6 +54,13 @@ enum Command {
         data: DataArgs,
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// List, show and load the years of the working-day calendar, and reckon working days
+    Calendar {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(subcommand)]
+        command: CalendarCommand,
     },
     /// Verify, seal, prune and export the audit log
     Audit {
@@ -98,19 +109,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
-        Command::Import { data, paths } => {
+        Command::Import {
+            data,
+            paths,
+            services,
+        } => {
             let (db, _) = open(&data, clock).await?;
-            let report = jiyue::import::import_paths(&db, &paths, true).await;
+            let result = import(&db, &paths, &services).await;
             db.close().await;
-            let report = report?;
-            println!("{report}");
-            if !report.is_success() {
-                anyhow::bail!(
-                    "{} file(s) rejected; nothing of them was stored",
-                    report.rejected.len()
-                );
-            }
-            Ok(())
+            result
+        }
+        Command::Calendar { data, command } => {
+            let today = jiyue_core::clock::to_china(clock.now()).date_naive();
+            let (db, _) = open(&data, clock).await?;
+            let result = jiyue::calendar::run(&db, command, today).await;
+            db.close().await;
+            result
         }
         Command::Reindex { data } => jiyue::reindex::run(&data, clock).await,
         Command::User { data, command } => {
@@ -129,6 +143,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             result
         }
     }
+}
+
+/// Imports item files, then service files, then statistics files, stopping at the first
+/// rejected file.
+async fn import(
+    db: &jiyue_db::Db,
+    paths: &[PathBuf],
+    services: &jiyue::import::ServiceArgs,
+) -> anyhow::Result<()> {
+    if !paths.is_empty() {
+        let report = jiyue::import::import_paths(db, paths, true).await?;
+        println!("{report}");
+        if !report.is_success() {
+            anyhow::bail!(
+                "{} file(s) rejected; nothing of them was stored",
+                report.rejected.len()
+            );
+        }
+    }
+    jiyue::import::import_service_files(db, services, true).await
 }
 
 async fn open(data: &DataArgs, clock: Arc<dyn Clock>) -> anyhow::Result<(jiyue_db::Db, PathBuf)> {

@@ -1,11 +1,12 @@
 //! The demo province 吉林省: its organizations, sites, standard columns, the two real news
-//! items of November 2018 in Chinese and English, and generated sample items that fill every
-//! column the news leaves blank or stale. The data is in `crates/jiyue/demo/`, compiled into
+//! items of November 2018 in Chinese and English, generated sample items that fill every
+//! column the news leaves blank or stale, and public services with demo statistics. The data is in `crates/jiyue/demo/`, compiled into
 //! the binary.
 
 pub mod accounts;
 mod data;
 mod samples;
+mod services;
 mod words;
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use jiyue_core::{Clock, Freshness};
 use jiyue_db::{Db, ItemInput, NewColumn, Scope};
 
 pub use data::source_digest;
+pub use services::{DemoServices, DEMO_STATS_SOURCE};
 
 use crate::import::order::originals_first;
 use crate::import::record::ParsedItem;
@@ -40,6 +42,8 @@ pub struct DemoReport {
     pub items_created: usize,
     pub items_updated: usize,
     pub items_unchanged: usize,
+    /// Public service items, synced and local, and the departments implementing them.
+    pub services: DemoServices,
 }
 
 impl std::fmt::Display for DemoReport {
@@ -48,7 +52,7 @@ impl std::fmt::Display for DemoReport {
         write!(
             f,
             "{} organizations, {} sites, {} columns, {} items ({} of them samples): \
-             {} created, {} updated, {} unchanged",
+             {} created, {} updated, {} unchanged; {} services with {} months of demo statistics",
             self.organizations,
             self.sites,
             self.columns,
@@ -56,7 +60,9 @@ impl std::fmt::Display for DemoReport {
             self.sample_items,
             self.items_created,
             self.items_updated,
-            self.items_unchanged
+            self.items_unchanged,
+            self.services.services(),
+            self.services.stat_rows
         )
     }
 }
@@ -99,6 +105,7 @@ pub async fn build(
     report.items_created = counts.created;
     report.items_updated = counts.updated;
     report.items_unchanged = counts.unchanged;
+    report.services = services::load(db, clock.now()).await?;
     tracing::info!(%report, "demo province built");
     Ok(report)
 }

@@ -76,6 +76,7 @@ pub(crate) fn read_meta(fields: &mut Fields) -> ItemMeta {
         validity,
         superseded_by: fields.strings("superseded_by"),
         interprets: fields.strings("interprets"),
+        service: None,
     }
 }
 

@@ -252,12 +252,13 @@ fn read_and_parse(path: &Path) -> Result<Vec<ParsedItem>, ImportError> {
     }
 }
 
-fn progress_bar(show: bool, length: u64, message: &'static str) -> ProgressBar {
+/// Returns a progress bar on standard error counting `length` records, hidden unless `show`.
+pub(crate) fn progress_bar(show: bool, length: u64, message: &'static str) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(length).with_message(message);
-    if let Ok(style) = ProgressStyle::with_template("{msg:>9} [{bar:40}] {pos}/{len} files") {
+    if let Ok(style) = ProgressStyle::with_template("{msg:>9} [{bar:40}] {pos}/{len}") {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
