@@ -471,7 +471,7 @@ async fn demo_build_is_idempotent() {
         let again = jiyue::demo::build(&db, db.clock().as_ref(), 1)
             .await
             .unwrap();
-        assert_eq!(again.organizations, 8);
+        assert_eq!(again.organizations, 18);
         assert_eq!(again.sites, 6);
         assert_eq!(again.columns, 54);
         assert_eq!(again.items_created, 0, "{again:?}");

@@ -42,7 +42,7 @@ pub struct DemoReport {
     pub items_created: usize,
     pub items_updated: usize,
     pub items_unchanged: usize,
-    /// Public service items, synced and local, and the departments implementing them.
+    /// Public service items, synced and local, and their statistics.
     pub services: DemoServices,
 }
 

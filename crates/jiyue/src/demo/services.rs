@@ -1,13 +1,14 @@
 //! The demo's public services: provincial services synced from a demo feed
-//! (`services.json`), 长春市 services kept as local items (`services-local.json`), the
-//! departments that implement them, and six months of statistics. Everything is labelled demo
+//! (`services.json`), 长春市 services kept as local items (`services-local.json`), and six
+//! months of statistics; the departments implementing them are in `orgs.toml`. Everything is
+//! labelled demo
 //! data and goes through the same import code as `jiyue import --services` and `--stats`.
 
 use std::fmt::Write as _;
 
 use anyhow::Context;
 use chrono::{DateTime, Datelike, Months, Utc};
-use jiyue_db::{Db, NewOrg, Scope};
+use jiyue_db::Db;
 
 use crate::import::{import_services_text, import_stats_text, ImportError, ServicesReport};
 
@@ -23,87 +24,9 @@ pub const DEMO_STATS_SOURCE: &str = "演示数据（非真实统计）";
 /// Months of statistics the demo carries, ending with the month before the current one.
 const STATS_MONTHS: u32 = 6;
 
-/// Departments that implement the demo services, beside the organizations of `orgs.toml`:
-/// credit code, name, English name, parent's credit code, division. Like those, every credit
-/// code is format-valid but invented (serial numbers from 00000008 on).
-const DEPARTMENTS: [(&str, &str, &str, &str, &str); 10] = [
-    (
-        "11220000000000086C",
-        "吉林省公安厅",
-        "Department of Public Security of Jilin Province",
-        "11220000000000019E",
-        "220000",
-    ),
-    (
-        "112200000000000947",
-        "吉林省市场监督管理厅",
-        "Administration for Market Regulation of Jilin Province",
-        "11220000000000019E",
-        "220000",
-    ),
-    (
-        "11220000000000107W",
-        "吉林省人力资源和社会保障厅",
-        "Department of Human Resources and Social Security of Jilin Province",
-        "11220000000000019E",
-        "220000",
-    ),
-    (
-        "11220000000000115P",
-        "吉林省民政厅",
-        "Department of Civil Affairs of Jilin Province",
-        "11220000000000019E",
-        "220000",
-    ),
-    (
-        "11220000000000123J",
-        "吉林省卫生健康委员会",
-        "Health Commission of Jilin Province",
-        "11220000000000019E",
-        "220000",
-    ),
-    (
-        "11220000000000131D",
-        "吉林省住房和城乡建设厅",
-        "Department of Housing and Urban-Rural Development of Jilin Province",
-        "11220000000000019E",
-        "220000",
-    ),
-    (
-        "1122000000000014X5",
-        "吉林省医疗保障局",
-        "Healthcare Security Administration of Jilin Province",
-        "11220000000000019E",
-        "220000",
-    ),
-    (
-        "11220100000000027E",
-        "长春市公安局",
-        "Changchun Municipal Public Security Bureau",
-        "11220100000000019K",
-        "220100",
-    ),
-    (
-        "112201000000000359",
-        "长春市民政局",
-        "Changchun Municipal Bureau of Civil Affairs",
-        "11220100000000019K",
-        "220100",
-    ),
-    (
-        "112201000000000434",
-        "长春市住房公积金管理中心",
-        "Changchun Housing Provident Fund Management Center",
-        "11220100000000019K",
-        "220100",
-    ),
-];
-
 /// Counts of the demo services.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DemoServices {
-    /// Departments stored for the services.
-    pub departments: usize,
     pub synced: ServicesReport,
     pub local: ServicesReport,
     /// Months of statistics stored or found unchanged.
@@ -118,21 +41,9 @@ impl DemoServices {
     }
 }
 
-/// Stores the departments, the services and their statistics for the six months before the
+/// Stores the services and their statistics for the six months before the
 /// China-time month of `now`. Running it again on the same day changes no service.
 pub(crate) async fn load(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoServices> {
-    for (credit_code, name, name_en, parent, division) in DEPARTMENTS {
-        let org = NewOrg {
-            credit_code: credit_code.to_owned(),
-            name: name.to_owned(),
-            name_en: Some(name_en.to_owned()),
-            parent_credit_code: Some(parent.to_owned()),
-            division_code: division.to_owned(),
-        };
-        db.upsert_org(&Scope::Platform, &org)
-            .await
-            .with_context(|| format!("failed to store demo organization {name}"))?;
-    }
     let synced = import_services_text(db, "demo/services.json", SYNCED, None, false)
         .await
         .map_err(demo_error)?;
@@ -145,7 +56,6 @@ pub(crate) async fn load(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoServ
         .await
         .map_err(demo_error)?;
     Ok(DemoServices {
-        departments: DEPARTMENTS.len(),
         synced,
         local,
         stat_rows: stats.rows,
@@ -208,13 +118,6 @@ mod tests {
             document["services"].as_array().unwrap().len()
         };
         assert!(count(SYNCED) + count(LOCAL) >= 20);
-    }
-
-    #[test]
-    fn department_credit_codes_are_valid() {
-        for (code, ..) in DEPARTMENTS {
-            assert!(jiyue_core::CreditCode::parse(code).is_ok(), "{code}");
-        }
     }
 
     #[test]
