@@ -54,10 +54,17 @@ struct NavEntry {
 
 /// The sections of the admin interface and the action that opens each one; `None` is open to
 /// every signed-in user.
-const SECTIONS: [(&str, &str, Option<Action>); 6] = [
+const SECTIONS: [(&str, &str, Option<Action>); 9] = [
     ("/", "admin-nav-dashboard", None),
     ("/items", "admin-nav-items", Some(Action::ViewItems)),
+    ("/services", "admin-nav-services", Some(Action::ViewItems)),
+    (
+        "/search-terms",
+        "admin-nav-search-terms",
+        Some(Action::ViewItems),
+    ),
     ("/sites", "admin-nav-sites", Some(Action::ManageColumns)),
+    ("/calendar", "admin-nav-calendar", Some(Action::ManageSites)),
     ("/staff", "admin-nav-staff", Some(Action::ManageStaff)),
     ("/audit", "admin-nav-audit", Some(Action::ReadAudit)),
     ("/account", "admin-nav-account", None),

@@ -11,6 +11,7 @@ use axum::routing::get;
 use axum::Router;
 use jiyue_auth::Action;
 use jiyue_core::clock::format_china_minute;
+use jiyue_core::ItemMeta;
 use jiyue_db::{AuditResult, DraftInput, ItemId};
 use minijinja::context;
 use serde::Deserialize;
@@ -297,7 +298,14 @@ async fn save(
     }
     let stored_index = context.latest.meta.index_number.clone();
     let parsed = match form.parse(stored_index) {
-        Ok(parsed) => parsed,
+        // The generic form has no guide fields, so a service item keeps its stored guide.
+        Ok(parsed) => ParsedForm {
+            meta: ItemMeta {
+                service: context.latest.meta.service.clone(),
+                ..parsed.meta
+            },
+            ..parsed
+        },
         Err(errors) => {
             audit_invalid(&app, &me, "item.save", &format!("item:{id}"), &errors).await;
             return refused(&app, &me, &form, Some(id), errors).await;

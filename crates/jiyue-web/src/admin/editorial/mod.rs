@@ -6,7 +6,7 @@
 //! column, a site) with `SignedIn::authorize`, which audits refusals, and calls storage with
 //! the `Scope` of the grant that allowed the action (see [`access`]).
 
-mod access;
+pub(in crate::admin) mod access;
 mod column_move;
 mod columns;
 mod columns_edit;
@@ -18,7 +18,7 @@ mod preview;
 mod revisions;
 mod save_refusal;
 mod status;
-mod views;
+pub(in crate::admin) mod views;
 mod work;
 mod workflow;
 

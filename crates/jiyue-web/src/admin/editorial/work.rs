@@ -1,6 +1,7 @@
 //! "My work", the first page after sign-in: my drafts and rejected revisions (with the
-//! reasons), revisions waiting for my review, scheduled publications and withdrawals, and
-//! scheduled actions that ran late.
+//! reasons), revisions waiting for my review, scheduled publications and withdrawals,
+//! scheduled actions that ran late, the incomplete services I may complete, and for platform
+//! operators the warning that next year's working-day calendar is missing.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -94,8 +95,11 @@ async fn page(State(app): State<Arc<App>>, me: SignedIn) -> Result<Response, Adm
     let scheduled = scheduled(&app, &me, &mut targets).await?;
     let withdrawals = withdrawal_rows(&app, &me).await?;
     let late = late_rows(&app, &me).await?;
+    let incomplete_services = incomplete_services(&app, &me).await?;
 
     let ctx = context! {
+        calendar_warning => crate::admin::calendar::missing_year_warning(&app, &me),
+        incomplete_services => incomplete_services,
         mine => mine,
         review => review,
         scheduled => scheduled,
@@ -103,6 +107,25 @@ async fn page(State(app): State<Arc<App>>, me: SignedIn) -> Result<Response, Adm
         late => late,
     };
     Ok(render::page_for(&app, &me, "work.html", ctx)?.into_response())
+}
+
+/// Counts the incomplete services the user may write.
+async fn incomplete_services(app: &App, me: &SignedIn) -> Result<usize, AdminError> {
+    if !me.can_anywhere(Action::WriteItem) {
+        return Ok(0);
+    }
+    let mut count = 0;
+    for service in app.db.admin_services(None).await? {
+        if service.record.missing.is_empty() {
+            continue;
+        }
+        let allowed = match super::access::load_item(app, service.record.item_id).await {
+            Ok(item) => me.allows(Action::WriteItem, &item.target),
+            Err(_) => false,
+        };
+        count += usize::from(allowed);
+    }
+    Ok(count)
 }
 
 /// Lists the revisions in review whose home column the user may review, written by someone
