@@ -1,8 +1,7 @@
 //! The demo's public services: provincial services synced from a demo feed
 //! (`services.json`), 长春市 services kept as local items (`services-local.json`), and six
 //! months of statistics; the departments implementing them are in `orgs.toml`. Everything is
-//! labelled demo
-//! data and goes through the same import code as `jiyue import --services` and `--stats`.
+//! labelled demo data and goes through the same import code as `jiyue import --services` and `--stats`.
 
 use std::fmt::Write as _;
 
