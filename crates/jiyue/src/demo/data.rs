@@ -218,7 +218,7 @@ mod tests {
     #[test]
     fn demo_files_load() {
         let data = load().unwrap();
-        assert_eq!(data.orgs.len(), 8);
+        assert_eq!(data.orgs.len(), 18);
         assert_eq!(data.sites.len(), 6);
         assert_eq!(data.items.len(), 4);
         assert!(data.sites.iter().all(|site| !site.columns.is_empty()));

@@ -74,12 +74,24 @@ async fn sign_in(server: &TestServer, browser: &Browser, account: &Account) {
 }
 
 async fn sign_out(browser: &Browser) {
-    browser
-        .find("form[action='/logout'] button")
-        .await
-        .click()
-        .await
-        .unwrap();
+    // The page may still be replacing itself after the last action; a button found on the old
+    // page is then stale, so find it again.
+    let mut attempts = 0;
+    loop {
+        let clicked = browser
+            .find("form[action='/logout'] button")
+            .await
+            .click()
+            .await;
+        match clicked {
+            Ok(()) => break,
+            Err(error) if attempts < 10 && error.to_string().contains("stale element") => {
+                attempts += 1;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(error) => panic!("clicking the sign-out button failed: {error}"),
+        }
+    }
     browser
         .wait_for_url("the sign-in page", |url| url.contains("/login"))
         .await;
