@@ -174,7 +174,30 @@ pub enum CalendarError {
         date: NaiveDate,
         column: &'static str,
     },
+
+    /// An entry whose `name_zh` or `name_en` is longer than a festival's name can be.
+    #[error("entry {date} has a {column} of {length} characters. Give the festival's name, at most {MAX_NAME_CHARS} characters")]
+    NameTooLong {
+        date: NaiveDate,
+        column: &'static str,
+        length: usize,
+    },
+
+    /// A year from 2008 on without one of the six festivals every announcement since has
+    /// given, which means the file holds part of the announcement only.
+    #[error("year {year} has no holiday named {festival}. Every announcement since 2008 gives it; load the whole announcement")]
+    MissingFestival { year: i32, festival: &'static str },
 }
+
+/// Longest name of a festival, in characters.
+pub const MAX_NAME_CHARS: usize = 50;
+
+/// Festivals every State Council announcement since the 2008 reform gives holidays for (the
+/// Mid-Autumn Festival may share its days with National Day and its name, so it is not listed).
+const FESTIVALS: [&str; 6] = ["元旦", "春节", "清明", "劳动", "端午", "国庆"];
+
+/// The first year of the six-festival holiday scheme.
+const FESTIVALS_SINCE: i32 = 2008;
 
 /// Public holidays and adjusted working days by date, and the years they cover.
 #[derive(Debug, Clone, Default)]
@@ -248,6 +271,16 @@ impl WorkCalendar {
 
         if !seen.values().any(|kind| *kind == DayKind::Holiday) {
             return Err(CalendarError::NoHoliday { year });
+        }
+        if year >= FESTIVALS_SINCE {
+            for festival in FESTIVALS {
+                let given = entries.iter().any(|entry| {
+                    entry.kind == DayKind::Holiday && entry.name_zh.contains(festival)
+                });
+                if !given {
+                    return Err(CalendarError::MissingFestival { year, festival });
+                }
+            }
         }
         Ok(())
     }
@@ -431,6 +464,16 @@ fn check_entry(year: i32, entry: &CalendarEntry) -> Result<(), CalendarError> {
             date,
             column: "name_en",
         });
+    }
+    for (column, name) in [("name_zh", &entry.name_zh), ("name_en", &entry.name_en)] {
+        let length = name.chars().count();
+        if length > MAX_NAME_CHARS {
+            return Err(CalendarError::NameTooLong {
+                date,
+                column,
+                length,
+            });
+        }
     }
     Ok(())
 }

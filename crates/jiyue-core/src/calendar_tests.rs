@@ -37,12 +37,49 @@ fn entry(date: &str, kind: DayKind) -> CalendarEntry {
     }
 }
 
-/// Builds a made-up 2027: New Year's Day on Friday 2027-01-01 and an adjusted Saturday 2027-01-09.
+fn festival(date: &str, name_zh: &str, name_en: &str) -> CalendarEntry {
+    CalendarEntry {
+        date: day(date),
+        kind: DayKind::Holiday,
+        name_zh: name_zh.to_owned(),
+        name_en: name_en.to_owned(),
+    }
+}
+
+/// Builds a made-up 2027: New Year's Day on Friday 2027-01-01, an adjusted Saturday
+/// 2027-01-09, and one day for each of the other festivals every announcement gives.
 fn entries_2027() -> Vec<CalendarEntry> {
     vec![
         entry("2027-01-01", DayKind::Holiday),
         entry("2027-01-09", DayKind::AdjustedWorkday),
+        festival("2027-02-08", "春节", "Spring Festival"),
+        festival("2027-04-05", "清明节", "Qingming Festival"),
+        festival("2027-05-03", "劳动节", "Labour Day"),
+        festival("2027-06-09", "端午节", "Dragon Boat Festival"),
+        festival("2027-10-01", "国庆节", "National Day"),
     ]
+}
+
+#[test]
+fn a_partial_announcement_is_refused() {
+    let mut entries = entries_2027();
+    entries.retain(|entry| entry.name_zh != "端午节");
+    assert_eq!(
+        WorkCalendar::check_year(2027, &entries),
+        Err(CalendarError::MissingFestival {
+            year: 2027,
+            festival: "端午"
+        })
+    );
+    // Years before the 2008 reform had three festivals only.
+    let old = vec![entry("2004-01-01", DayKind::Holiday)];
+    assert_eq!(WorkCalendar::check_year(2004, &old), Ok(()));
+    let mut long = entries_2027();
+    long[0].name_zh = "元".repeat(51);
+    assert!(matches!(
+        WorkCalendar::check_year(2027, &long),
+        Err(CalendarError::NameTooLong { length: 51, .. })
+    ));
 }
 
 #[test]
@@ -297,10 +334,16 @@ fn with_year_loads_and_clears_provisional() {
 #[test]
 fn with_year_replaces_year() {
     let shipped = WorkCalendar::shipped();
-    let replaced = shipped
-        .with_year(2025, vec![entry("2025-01-01", DayKind::Holiday)])
-        .unwrap();
-    assert_eq!(replaced.entries_of(2025).len(), 1);
+    let short = vec![
+        entry("2025-01-01", DayKind::Holiday),
+        festival("2025-01-29", "春节", "Spring Festival"),
+        festival("2025-04-04", "清明节", "Qingming Festival"),
+        festival("2025-05-05", "劳动节", "Labour Day"),
+        festival("2025-05-31", "端午节", "Dragon Boat Festival"),
+        festival("2025-10-01", "国庆节", "National Day"),
+    ];
+    let replaced = shipped.with_year(2025, short).unwrap();
+    assert_eq!(replaced.entries_of(2025).len(), 6);
     assert_eq!(replaced.entries_of(2024).len(), 36);
     assert_eq!(replaced.entry(day("2025-05-01")), None);
     assert_eq!(add(&replaced, "2025-04-25", 5), exact(day("2025-05-02")));

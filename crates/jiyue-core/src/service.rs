@@ -487,7 +487,7 @@ impl ServiceGuide {
                 .into_iter()
                 .flatten()
             {
-                if !file.href.starts_with("/files/") && !is_web_url(&file.href) {
+                if !is_file_path(&file.href) && !is_web_url(&file.href) {
                     errors.push(FieldError::new(
                         "materials",
                         format!(
@@ -584,6 +584,18 @@ fn check_phone(field: &'static str, phone: &str, errors: &mut Vec<FieldError>) {
             ),
         ));
     }
+}
+
+/// Returns true for the path of an uploaded file: `/files/` and one name of letters, digits,
+/// `.`, `-` and `_`, without `..`.
+pub fn is_file_path(href: &str) -> bool {
+    href.strip_prefix("/files/").is_some_and(|name| {
+        !name.is_empty()
+            && !name.contains("..")
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    })
 }
 
 /// Returns true for an absolute `http` or `https` URL with a host and no spaces.

@@ -153,4 +153,9 @@ fn service_codes_and_urls() {
     assert!(!is_web_url("javascript:alert(1)"));
     assert!(!is_web_url("https:// x"));
     assert!(!is_web_url("https:///path"));
+    assert!(is_file_path("/files/3f2a9c.pdf"));
+    assert!(!is_file_path("/files/../../etc/passwd"));
+    assert!(!is_file_path("/files/a/b.pdf"));
+    assert!(!is_file_path("/files/"));
+    assert!(!is_file_path("/upload/a.pdf"));
 }

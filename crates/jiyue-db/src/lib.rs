@@ -44,7 +44,7 @@ pub use model::*;
 pub use services::{
     AdminService, CalendarDay, CalendarYear, PublishedService, SearchMiss, ServiceOrigin,
     ServiceRecord, ServiceStat, StatsImport, StatsInput, SyncedService, SynonymGroup,
-    MAX_SYNONYM_TERMS, SERVICES_TAG,
+    MAX_SYNONYM_TERMS, MAX_SYNONYM_TERM_CHARS, SERVICES_TAG,
 };
 pub use staff::{
     check_username, normalize_username, GrantRef, NewStaff, Session, SessionStage, Staff, StaffId,

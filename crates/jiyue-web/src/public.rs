@@ -76,7 +76,12 @@ pub async fn handle<B>(
     let cache_key = target.cache_key();
 
     if api {
-        return crate::api::handle(app, &request, host, timeout).await;
+        let base_url = match target {
+            Target::Site(id) => directory.hosts.base_url(id),
+            Target::Directory => None,
+        }
+        .unwrap_or_else(|| directory.hosts.directory_url());
+        return crate::api::handle(app, &request, base_url, timeout).await;
     }
 
     if path == "/search" {

@@ -158,6 +158,9 @@ fn calendar_day(entry: &CalendarEntry) -> CalendarDay {
     }
 }
 
+/// Most working days `check --add` counts, as for the admin interface's date check.
+const MAX_CHECK_DAYS: u32 = 1000;
+
 fn check(calendar: &WorkCalendar, date: &str, add: Option<u32>) -> anyhow::Result<()> {
     let Ok(date) = NaiveDate::parse_from_str(date, "%Y-%m-%d") else {
         bail!("invalid date \"{date}\"; write it as YYYY-MM-DD, such as 2026-12-31");
@@ -172,19 +175,24 @@ fn check(calendar: &WorkCalendar, date: &str, add: Option<u32>) -> anyhow::Resul
     match add {
         None => {
             let working = calendar.is_working_day(date);
-            let what = match calendar.entry(date) {
-                Some(entry) => format!("{} ({})", entry.kind.name_zh(), entry.name_zh),
-                None if working.value => "a working day".to_owned(),
-                None => "a weekend day".to_owned(),
-            };
             let verdict = if working.value {
                 "working day"
             } else {
                 "day off"
             };
-            println!("{date}: {verdict}, {what}{}", mark(working.provisional));
+            let what = match calendar.entry(date) {
+                Some(entry) => format!("{verdict}, {} ({})", entry.kind.name_zh(), entry.name_zh),
+                None if working.value => verdict.to_owned(),
+                None => format!("{verdict}, weekend"),
+            };
+            println!("{date}: {what}{}", mark(working.provisional));
         }
         Some(days) => {
+            if days > MAX_CHECK_DAYS {
+                bail!(
+                    "{days} working days is more than any time limit; give at most {MAX_CHECK_DAYS}"
+                );
+            }
             let result = calendar.add_working_days(date, days);
             println!(
                 "{date} + {days} working days = {}{}",

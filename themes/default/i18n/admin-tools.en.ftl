@@ -27,6 +27,7 @@ admin-calendar-check-off = { $date } is not a working day
 admin-calendar-check-later = Working day { $days } after { $date } is { $later }
 admin-calendar-provisional = provisional
 admin-calendar-error-check-date = The date "{ $value }" is malformed; write it as year-month-day, such as 2027-01-04.
+admin-calendar-error-check-days = The number of working days "{ $value }" is invalid; give a whole number from 0 to 1000.
 admin-calendar-load-title = Load a year's holidays
 admin-calendar-load-explain = List each day off and each adjusted working day from the State Council's notice of the year, in the format of the shipped file. Loading a year again replaces what was loaded for it.
 admin-calendar-load-year = Year
@@ -47,6 +48,8 @@ admin-calendar-error-conflict = { $date } is listed both as a holiday and as an 
 admin-calendar-error-weekday = The adjusted working day { $date } is not a Saturday or Sunday; check the date.
 admin-calendar-error-no-holiday = { $year } has no holiday; load the holidays the State Council announced for it.
 admin-calendar-error-empty-name = { $date } has an empty { $value }; give the name of the festival.
+admin-calendar-error-long-name = { $date } has a { $value } of { $length } characters; give the festival's name, at most 50 characters.
+admin-calendar-error-missing-festival = { $year } has no holiday named { $value }; every announcement since 2008 gives one, so load the whole announcement.
 
 ## Search terms
 
@@ -71,6 +74,7 @@ admin-search-terms-notice-deleted = The synonym group is deleted.
 admin-search-terms-notice-dismissed = The query is removed from the list.
 admin-search-terms-error-too-few = Synonyms: a group needs at least two different terms, separated by =.
 admin-search-terms-error-too-many = Synonyms: a group holds at most { $max } terms; split it.
+admin-search-terms-error-term = Synonyms: "{ $term }" is not one term: each term has at most { $max } characters and no comma; separate terms with = or new lines.
 admin-search-terms-error-duplicate = Synonyms: "{ $term }" is already in the group { $group }; a term belongs to one group only, so add the other terms to that group.
 admin-search-terms-error-refused = The synonym group was not saved; someone may have just changed or deleted it. Reload the page and try again.
 admin-search-terms-misses = Queries without results

@@ -27,6 +27,7 @@ admin-calendar-check-off = { $date } 不是工作日
 admin-calendar-check-later = { $date } 之后第 { $days } 个工作日是 { $later }
 admin-calendar-provisional = 暂定
 admin-calendar-error-check-date = 日期“{ $value }”格式不对，请写成 年-月-日，如 2027-01-04。
+admin-calendar-error-check-days = 工作日数“{ $value }”无效，请填写 0 到 1000 之间的整数。
 admin-calendar-load-title = 录入一年的节假日安排
 admin-calendar-load-explain = 按国务院办公厅当年的通知，逐日列出放假日和调休上班日，格式与系统自带文件相同。重新录入某一年会替换该年原有的安排。
 admin-calendar-load-year = 年份
@@ -47,6 +48,8 @@ admin-calendar-error-conflict = { $date } 既列为放假又列为调休上班�
 admin-calendar-error-weekday = 调休上班日 { $date } 不是周六或周日，请核对日期。
 admin-calendar-error-no-holiday = { $year } 年没有放假日，请录入国务院公布的该年放假安排。
 admin-calendar-error-empty-name = { $date } 的 { $value } 为空，请填写节日名称。
+admin-calendar-error-long-name = { $date } 的 { $value } 有 { $length } 个字符，请只填写节日名称（不超过 50 个字符）。
+admin-calendar-error-missing-festival = { $year } 年没有名为「{ $value }」的放假日；2008 年以来每年的放假安排都有该节日，请录入完整的公告。
 
 ## 搜索词
 
@@ -71,6 +74,7 @@ admin-search-terms-notice-deleted = 已删除同义词组。
 admin-search-terms-notice-dismissed = 已从列表中移除该搜索词。
 admin-search-terms-error-too-few = 同义词：一组至少要有两个不同的词，用等号分隔。
 admin-search-terms-error-too-many = 同义词：一组最多 { $max } 个词，请拆成几组。
+admin-search-terms-error-term = 同义词：“{ $term }”不是一个词：每个词最多 { $max } 个字符，不含逗号，词与词之间用等号或换行分隔。
 admin-search-terms-error-duplicate = 同义词：“{ $term }”已在同义词组 { $group } 中，一个词只能属于一组，请把其他词加到那一组。
 admin-search-terms-error-refused = 同义词组未能保存，可能刚被他人修改或删除，请刷新页面后再试。
 admin-search-terms-misses = 无结果的搜索

@@ -176,6 +176,7 @@ workflow-not-allowed = The revision's current state does not allow this step. Re
 workflow-own-approval = Authors cannot approve their own revisions; ask another reviewer.
 workflow-repeat-approval = You already approved one level of this revision; the next level needs a different reviewer.
 workflow-blank-reason = Write why the revision is sent back, so the author can fix it.
+workflow-service-incomplete = The service guide lacks: { $missing }. Complete it, or give the reason for publishing it anyway on the service form (/services/{ $id }), then try again.
 workflow-reason-too-long = The reason must have at most { $max } characters.
 workflow-bad-levels = A column has 0 to 3 review levels, not { $levels }.
 revision-state-draft = Draft

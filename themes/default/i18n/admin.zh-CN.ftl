@@ -176,6 +176,7 @@ workflow-not-allowed = 此版本当前的状态不允许这一操作。请刷新
 workflow-own-approval = 作者不能审核自己的稿件，请由其他审核员审核。
 workflow-repeat-approval = 您已审核过此版本的一级，下一级须由其他审核员审核。
 workflow-blank-reason = 请填写退回理由，便于作者修改。
+workflow-service-incomplete = 办事指南缺少：{ $missing }。请补全，或在办事事项编辑页（/services/{ $id }）填写“不完整仍发布的理由”后再提交。
 workflow-reason-too-long = 退回理由不能超过 { $max } 个字。
 workflow-bad-levels = 审核级数只能是 0 到 3，现为 { $levels }。
 revision-state-draft = 草稿

@@ -22,7 +22,7 @@ use crate::outbox::{insert_events, NewEvent};
 use crate::sql::{args, micros, Conn, Row};
 
 pub use calendar::{CalendarDay, CalendarYear};
-pub use search_terms::{SearchMiss, SynonymGroup, MAX_SYNONYM_TERMS};
+pub use search_terms::{SearchMiss, SynonymGroup, MAX_SYNONYM_TERMS, MAX_SYNONYM_TERM_CHARS};
 pub use stats::{ServiceStat, StatsImport, StatsInput};
 
 /// The cache tag of every page that lists or shows services.

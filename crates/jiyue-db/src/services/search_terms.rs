@@ -16,7 +16,7 @@ use crate::staff::StaffId;
 pub const MAX_SYNONYM_TERMS: usize = 20;
 
 /// Longest synonym term, in characters.
-const MAX_TERM_CHARS: usize = 30;
+pub const MAX_SYNONYM_TERM_CHARS: usize = 30;
 
 /// Longest query kept in the list of unanswered queries, in characters; longer ones are cut.
 const MAX_MISS_CHARS: usize = 100;
@@ -63,9 +63,9 @@ fn clean_terms(terms: &[String]) -> Result<Vec<String>> {
             continue;
         }
         let len = term.chars().count();
-        if len > MAX_TERM_CHARS {
+        if len > MAX_SYNONYM_TERM_CHARS {
             return Err(DbError::Invalid(format!(
-                "synonym \"{term}\" has {len} characters; keep each term to {MAX_TERM_CHARS}"
+                "synonym \"{term}\" has {len} characters; keep each term to {MAX_SYNONYM_TERM_CHARS}"
             )));
         }
         if term.chars().any(|c| c.is_control() || c == '=' || c == ',') {

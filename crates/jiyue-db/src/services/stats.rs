@@ -57,10 +57,15 @@ pub fn is_month(text: &str) -> bool {
         && text.as_bytes()[4] == b'-'
 }
 
-fn check_row(row: &StatsInput, line: usize) -> Result<()> {
+fn check_row(row: &StatsInput, line: usize, this_month: &str) -> Result<()> {
     let problem = if !is_month(&row.month) {
         Some(format!(
             "month \"{}\" is not a month; write it as YYYY-MM, such as 2026-10",
+            row.month
+        ))
+    } else if row.month.as_str() > this_month {
+        Some(format!(
+            "month {} has not begun yet (this month is {this_month}); check the year and month",
             row.month
         ))
     } else if row.received < 0 || row.completed < 0 {
@@ -82,7 +87,9 @@ fn check_row(row: &StatsInput, line: usize) -> Result<()> {
 
 impl Db {
     /// Stores monthly figures from `source` in one transaction: a month already stored is
-    /// replaced by the source's newer figures. Every code must name a service item on the
+    /// replaced by the source's newer figures. A month after the current one (China time) is
+    /// refused. Completed may exceed received: a month completes applications received
+    /// earlier. Every code must name a service item on the
     /// platform; the first row that does not, or that is malformed, refuses the whole import
     /// and stores nothing.
     pub async fn import_service_stats(
@@ -104,6 +111,7 @@ impl Db {
             )));
         }
         let now = self.now();
+        let this_month = jiyue_core::clock::to_china(now).format("%Y-%m").to_string();
         let mut tx = self.begin().await?;
         let mut outcome = StatsImport {
             inserted: 0,
@@ -112,7 +120,7 @@ impl Db {
         };
         for (index, row) in rows.iter().enumerate() {
             let line = index + 1;
-            check_row(row, line)?;
+            check_row(row, line, &this_month)?;
             let code = row.code.trim();
             let known = tx
                 .conn()

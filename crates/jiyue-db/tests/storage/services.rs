@@ -230,7 +230,7 @@ async fn statistics_are_stored_as_reported() {
         let first = db
             .import_service_stats(
                 "吉林省政务服务网",
-                &[row("2026-10", 120, 118), row("2026-11", 95, 90)],
+                &[row("2023-10", 120, 118), row("2023-11", 95, 90)],
             )
             .await
             .unwrap();
@@ -238,7 +238,7 @@ async fn statistics_are_stored_as_reported() {
         let corrected = db
             .import_service_stats(
                 "吉林省政务服务网",
-                &[row("2026-10", 121, 118), row("2026-11", 95, 90)],
+                &[row("2023-10", 121, 118), row("2023-11", 95, 90)],
             )
             .await
             .unwrap();
@@ -250,32 +250,41 @@ async fn statistics_are_stored_as_reported() {
         assert_eq!(stored.len(), 2);
         assert_eq!(
             (stored[0].month.as_str(), stored[0].received),
-            ("2026-11", 95)
+            ("2023-11", 95)
         );
         assert_eq!(
             (stored[1].month.as_str(), stored[1].received),
-            ("2026-10", 121)
+            ("2023-10", 121)
         );
 
         // One bad row refuses the whole import and keeps what was stored.
         for (bad, expected) in [
-            (row("2026-13", 1, 1), "2026-13"),
-            (row("2026-12", -1, 0), "negative"),
+            (row("2023-13", 1, 1), "2023-13"),
+            (row("2023-12", -1, 0), "negative"),
             (
                 StatsInput {
                     code: "NO-SUCH".to_string(),
-                    ..row("2026-12", 1, 1)
+                    ..row("2023-12", 1, 1)
                 },
                 "NO-SUCH",
             ),
         ] {
             let error = db
-                .import_service_stats("吉林省政务服务网", &[row("2026-12", 5, 5), bad])
+                .import_service_stats("吉林省政务服务网", &[row("2023-12", 5, 5), bad])
                 .await
                 .unwrap_err();
             assert!(error.to_string().contains(expected), "{error}");
             assert!(error.to_string().contains("row 2"), "{error}");
         }
+        // The clock of the test databases stands in March 2024: April has not begun.
+        let future = db
+            .import_service_stats("吉林省政务服务网", &[row("2024-04", 1, 1)])
+            .await
+            .unwrap_err();
+        assert!(
+            future.to_string().contains("2024-04 has not begun"),
+            "{future}"
+        );
         assert_eq!(db.service_stats(None).await.unwrap().len(), 2);
         assert!(db.import_service_stats(" ", &[]).await.is_err());
     }

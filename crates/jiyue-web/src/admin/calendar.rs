@@ -162,12 +162,21 @@ fn date_check(calendar: &WorkCalendar, query: &PageQuery) -> Value {
         );
         return context! { date => text, days => query.days.trim(), error => error };
     };
-    let days = query
-        .days
-        .trim()
-        .parse::<u32>()
-        .unwrap_or(0)
-        .min(MAX_CHECK_DAYS);
+    let days_text = query.days.trim();
+    let days = if days_text.is_empty() {
+        0
+    } else {
+        match days_text.parse::<u32>() {
+            Ok(days) if days <= MAX_CHECK_DAYS => days,
+            _ => {
+                let error = render::format(
+                    "admin-calendar-error-check-days",
+                    &[("value", days_text.to_string())],
+                );
+                return context! { date => text, days => days_text, error => error };
+            }
+        }
+    };
     let working = calendar.is_working_day(date);
     let later = calendar.add_working_days(date, days);
     context! {
@@ -322,6 +331,22 @@ fn calendar_error(error: &CalendarError) -> String {
             "admin-calendar-error-empty-name",
             vec![("date", text(date)), ("value", text(column))],
         ),
+        CalendarError::NameTooLong {
+            date,
+            column,
+            length,
+        } => (
+            "admin-calendar-error-long-name",
+            vec![
+                ("date", text(date)),
+                ("value", text(column)),
+                ("length", text(length)),
+            ],
+        ),
+        CalendarError::MissingFestival { year, festival } => (
+            "admin-calendar-error-missing-festival",
+            vec![("year", text(year)), ("value", text(festival))],
+        ),
     };
     render::format_args(key, &args)
 }
@@ -342,7 +367,10 @@ mod tests {
 
     #[test]
     fn a_good_year_becomes_days() {
-        let csv = "date,kind,name_zh,name_en\n2027-01-01,holiday,元旦,New Year\n";
+        let csv = "date,kind,name_zh,name_en\n2027-01-01,holiday,元旦,New Year\n\
+            2027-02-08,holiday,春节,Spring Festival\n2027-04-05,holiday,清明节,Qingming\n\
+            2027-05-03,holiday,劳动节,Labour Day\n2027-06-09,holiday,端午节,Dragon Boat\n\
+            2027-10-01,holiday,国庆节,National Day\n";
         let days = checked_days(2027, csv).unwrap();
         assert_eq!(days[0].kind, "holiday");
         assert!(checked_days(2028, csv).is_err());

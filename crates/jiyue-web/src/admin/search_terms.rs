@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use jiyue_auth::Action;
 use jiyue_core::clock::format_china_minute;
-use jiyue_db::{AuditResult, DbError, SynonymGroup, MAX_SYNONYM_TERMS};
+use jiyue_db::{AuditResult, DbError, SynonymGroup, MAX_SYNONYM_TERMS, MAX_SYNONYM_TERM_CHARS};
 use jiyue_render::MessageArg;
 use minijinja::{context, Value};
 use serde::Deserialize;
@@ -162,14 +162,26 @@ fn split_terms(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Returns the form error for terms that storage would reject: too few, too many, or a term
-/// already in another group (named with that group).
+/// Returns the form error for terms that storage would reject: too few, too many, a term too
+/// long or holding a comma, or a term already in another group (named with that group).
 fn terms_error(groups: &[SynonymGroup], id: Option<i64>, terms: &[String]) -> Option<FieldError> {
     let mut distinct = terms.to_vec();
     distinct.sort();
     distinct.dedup();
     if distinct.len() < 2 {
         return Some(FieldError::new("terms", "admin-search-terms-error-too-few"));
+    }
+    if let Some(term) = distinct
+        .iter()
+        .find(|term| term.chars().count() > MAX_SYNONYM_TERM_CHARS || term.contains([',', '，']))
+    {
+        let shown: String = term.chars().take(20).collect();
+        let args = [
+            ("term", MessageArg::Text(shown)),
+            ("max", MessageArg::Number(MAX_SYNONYM_TERM_CHARS as f64)),
+        ];
+        let text = render::format_args("admin-search-terms-error-term", &args);
+        return Some(FieldError::text("terms", text));
     }
     if distinct.len() > MAX_SYNONYM_TERMS {
         let args = [("max", MessageArg::Number(MAX_SYNONYM_TERMS as f64))];

@@ -28,13 +28,13 @@ pub const PREFIX: &str = "/api/";
 /// The path of version 1, which the OpenAPI document names as its server.
 pub const V1: &str = "/api/v1";
 
-/// Handles one request whose path starts with [`PREFIX`]. `host` is the `Host` header the
-/// request came with, used for absolute links back to the same site. Storage work is limited
-/// to `timeout`.
+/// Handles one request whose path starts with [`PREFIX`], for the site (or the directory)
+/// `base_url` belongs to: links in the answers are absolute on that site's public address,
+/// as its pages link. Storage work is limited to `timeout`.
 pub async fn handle<B>(
     app: &App,
     request: &Request<B>,
-    host: &str,
+    base_url: &str,
     timeout: Duration,
 ) -> Response<Full<Bytes>> {
     let head_only = request.method() == Method::HEAD;
@@ -46,10 +46,10 @@ pub async fn handle<B>(
         return error_response(&error, head_only);
     }
 
-    let base = format!("{}://{host}", app.config.hosts.scheme);
+    let base = base_url.trim_end_matches('/');
     let path = request.uri().path();
     let query = request.uri().query().unwrap_or("");
-    match tokio::time::timeout(timeout, route(app, &base, path, query)).await {
+    match tokio::time::timeout(timeout, route(app, base, path, query)).await {
         Ok(Ok(body)) => json_response(StatusCode::OK, body, head_only),
         Ok(Err(error)) => error_response(&error, head_only),
         Err(_) => {

@@ -10,7 +10,7 @@ use crate::support::TestServer;
 
 const BOUNDARY: &str = "jiyue-calendar-boundary-41c9";
 
-/// A small plausible 2027: New Year's Day, the Spring Festival and one adjusted Sunday.
+/// A small plausible 2027: a day or more of each festival and one adjusted Sunday.
 const YEAR_2027: &str = "date,kind,name_zh,name_en\n\
 2027-01-01,holiday,元旦,New Year's Day\n\
 2027-02-06,holiday,春节,Spring Festival\n\
@@ -20,7 +20,11 @@ const YEAR_2027: &str = "date,kind,name_zh,name_en\n\
 2027-02-10,holiday,春节,Spring Festival\n\
 2027-02-11,holiday,春节,Spring Festival\n\
 2027-02-12,holiday,春节,Spring Festival\n\
-2027-02-14,adjusted_workday,春节,Spring Festival\n";
+2027-02-14,adjusted_workday,春节,Spring Festival\n\
+2027-04-05,holiday,清明节,Qingming Festival\n\
+2027-05-03,holiday,劳动节,Labour Day\n\
+2027-06-09,holiday,端午节,Dragon Boat Festival\n\
+2027-10-01,holiday,国庆节,National Day\n";
 
 const WARNING: &str = "2027年节假日安排尚未录入";
 

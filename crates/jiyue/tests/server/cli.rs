@@ -96,7 +96,11 @@ const YEAR_2027: &str = "date,kind,name_zh,name_en\n\
     2027-02-06,holiday,春节,Spring Festival\n\
     2027-02-07,holiday,春节,Spring Festival\n\
     2027-02-08,holiday,春节,Spring Festival\n\
-    2027-02-20,adjusted_workday,春节,Spring Festival\n";
+    2027-02-20,adjusted_workday,春节,Spring Festival\n\
+    2027-04-05,holiday,清明节,Qingming Festival\n\
+    2027-05-03,holiday,劳动节,Labour Day\n\
+    2027-06-09,holiday,端午节,Dragon Boat Festival\n\
+    2027-10-01,holiday,国庆节,National Day\n";
 
 #[test]
 fn calendar_add_makes_a_year_final() {
@@ -137,7 +141,7 @@ fn calendar_add_makes_a_year_final() {
         good.to_str().unwrap(),
     ]);
     assert!(output.status.success(), "{}", text(&output));
-    assert!(text(&output).contains("loaded 2027: 4 holidays, 1 adjusted"));
+    assert!(text(&output).contains("loaded 2027: 8 holidays, 1 adjusted"));
 
     // New Year's Day 2027 is now a holiday, and the result is no longer provisional.
     let output = jiyue(&[
@@ -156,7 +160,7 @@ fn calendar_add_makes_a_year_final() {
     let output = jiyue(&["calendar", "--data-dir", data, "list"]);
     let list = text(&output);
     assert!(
-        list.contains("2027         4         1  loaded by cli"),
+        list.contains("2027         8         1  loaded by cli"),
         "{list}"
     );
     assert!(list.contains("2026") && list.contains("shipped"), "{list}");

@@ -32,7 +32,7 @@ fn guide(code: &str, kind: ServiceKind, audience: ServiceAudience) -> ServiceGui
             copies: 0,
             blank_form: Some(GuideFile {
                 name: "登记表.docx".to_string(),
-                href: "/files/apitest/form.docx".to_string(),
+                href: "/files/apitest-form.docx".to_string(),
             }),
             example: Some(GuideFile {
                 name: "样表.pdf".to_string(),
@@ -353,7 +353,7 @@ async fn guide_and_statistics() {
         assert_eq!(material["name"], "居民身份证申领登记表");
         assert_eq!(
             material["blank_form"]["href"],
-            format!("{base}/files/apitest/form.docx")
+            format!("{base}/files/apitest-form.docx")
         );
         assert_eq!(
             material["example"]["href"],

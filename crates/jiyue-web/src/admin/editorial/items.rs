@@ -311,6 +311,10 @@ async fn save(
             return refused(&app, &me, &form, Some(id), errors).await;
         }
     };
+    let mut parsed = parsed;
+    if let Some(record) = app.db.service_record(id).await? {
+        keep_synced_fields(&record, &context.latest, &mut parsed);
+    }
     let home_target = column_target(&app, parsed.home_column).await?;
     let audit_target = format!("item:{id}");
     authorize(
@@ -331,6 +335,28 @@ async fn save(
             Ok(see_other(&format!("/items/{id}?notice=saved")))
         }
         Err(error) => save_failed(&app, &me, &form, Some(id), &audit_target, error).await,
+    }
+}
+
+/// Puts back the item fields that a synced service's feed owns, whatever the generic form
+/// sent: the feed is their source of record, and the service form shows them read-only too.
+fn keep_synced_fields(
+    record: &jiyue_db::ServiceRecord,
+    latest: &jiyue_db::RevisionDetail,
+    parsed: &mut ParsedForm,
+) {
+    if record.origin != jiyue_db::ServiceOrigin::Synced {
+        return;
+    }
+    for field in &record.synced_fields {
+        match field.as_str() {
+            "title" => parsed.meta.title = latest.meta.title.clone(),
+            "keywords" => parsed.meta.keywords = latest.meta.keywords.clone(),
+            "summary" => parsed.meta.summary = latest.meta.summary.clone(),
+            "lang" => parsed.meta.lang = latest.meta.lang.clone(),
+            "body_markdown" | "body_html" => parsed.body_html = latest.body_html.clone(),
+            _ => {}
+        }
     }
 }
 

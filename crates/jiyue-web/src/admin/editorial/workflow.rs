@@ -125,6 +125,30 @@ async fn step(
         let error = FieldError::new("reason", "workflow-blank-reason");
         return step_refused(app, me, id, kind.audit_action(), "blank reason", error).await;
     }
+    // Storage refuses an incomplete guide without a reason too; saying so here names the
+    // missing elements in the interface's language and where to give the reason.
+    if let Some(guide) = context
+        .latest
+        .meta
+        .service
+        .as_ref()
+        .filter(|guide| kind != Kind::Reject && !guide.may_publish())
+    {
+        let missing: Vec<&str> = guide.missing().iter().map(|e| e.name_zh()).collect();
+        let text = render::format_args(
+            "workflow-service-incomplete",
+            &[
+                (
+                    "missing",
+                    jiyue_render::MessageArg::Text(missing.join("、")),
+                ),
+                ("id", jiyue_render::MessageArg::Text(id.to_string())),
+            ],
+        );
+        let error = FieldError::text("reason", text);
+        let detail = format!("incomplete guide: {}", missing.join(", "));
+        return step_refused(app, me, id, kind.audit_action(), &detail, error).await;
+    }
     let result = match kind {
         Kind::Submit => app.db.submit_revision(&scope, me.staff.id, revision).await,
         Kind::Approve => app.db.approve_revision(&scope, me.staff.id, revision).await,
