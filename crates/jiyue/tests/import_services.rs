@@ -339,3 +339,28 @@ async fn statistics_import_and_a_bad_month_stores_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn building_the_demo_again_keeps_what_an_operator_changed() {
+    each_backend(|db, _| async move {
+        let month = db.service_stats(Some("JL-GA-001")).await.unwrap()[0]
+            .month
+            .clone();
+        let corrected = jiyue_db::StatsInput {
+            code: "JL-GA-001".to_owned(),
+            month: month.clone(),
+            received: 7,
+            completed: 6,
+        };
+        db.import_service_stats("运营者导入", &[corrected])
+            .await
+            .unwrap();
+        jiyue::demo::build(&db, db.clock().as_ref(), 1)
+            .await
+            .unwrap();
+        let stored = db.service_stats(Some("JL-GA-001")).await.unwrap();
+        let again = stored.iter().find(|stat| stat.month == month).unwrap();
+        assert_eq!((again.source.as_str(), again.received), ("运营者导入", 7));
+    })
+    .await;
+}

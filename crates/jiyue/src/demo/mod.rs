@@ -105,7 +105,11 @@ pub async fn build(
     report.items_created = counts.created;
     report.items_updated = counts.updated;
     report.items_unchanged = counts.unchanged;
-    report.services = services::load(db, clock.now()).await?;
+    // Services and statistics load once, into a new folder: an operator trying the demo may
+    // sync a service or import figures of their own, which a restart must not undo.
+    if db.admin_services(None).await?.is_empty() {
+        report.services = services::load(db, clock.now()).await?;
+    }
     tracing::info!(%report, "demo province built");
     Ok(report)
 }
