@@ -8,7 +8,7 @@ mod detect;
 mod images;
 mod inline;
 mod metadata;
-mod store;
+pub(crate) mod store;
 mod zip;
 
 use std::sync::Arc;

@@ -380,3 +380,256 @@ fn incomplete_count(body: &str) -> usize {
     let start = body[..end].rfind("有 ").map_or(end, |at| at + "有 ".len());
     body[start..end].parse().unwrap()
 }
+
+const BOUNDARY: &str = "jiyue-services-boundary-5c1e";
+
+/// A multipart part: field name, file name (for file inputs) and bytes.
+type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
+
+fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, file_name, bytes) in parts {
+        body.extend(format!("--{BOUNDARY}\r\n").as_bytes());
+        let disposition = match file_name {
+            Some(file) => format!("form-data; name=\"{name}\"; filename=\"{file}\""),
+            None => format!("form-data; name=\"{name}\""),
+        };
+        body.extend(format!("Content-Disposition: {disposition}\r\n").as_bytes());
+        if file_name.is_some() {
+            body.extend(b"Content-Type: application/octet-stream\r\n");
+        }
+        body.extend(b"\r\n");
+        body.extend(*bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// Sends a multipart form to the admin listener with `client`'s session; returns the status,
+/// the redirect target and the body.
+async fn post_multipart(
+    server: &TestServer,
+    client: &AdminClient,
+    path: &str,
+    parts: &[Part<'_>],
+) -> (u16, String, String) {
+    let session = client.cookie("jiyue_admin").unwrap();
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("http://{}{path}", server.admin))
+        .header("cookie", format!("jiyue_admin={session}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(multipart(parts))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|value| value.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, location, response.text().await.unwrap())
+}
+
+fn tiny_png(shade: u8) -> Vec<u8> {
+    let image = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+        8,
+        8,
+        image::Rgb([shade, 90, 160]),
+    ));
+    let mut bytes = Vec::new();
+    image
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
+async fn public_bytes(server: &TestServer, path: &str) -> (u16, Vec<u8>) {
+    let response = server
+        .raw
+        .get(server.url("www.jl.localhost", path))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn material_files_upload_on_the_form() {
+    let server = start("sqlite").await;
+    let portal = site_id(&server, PORTAL).await;
+    let column = services_column(&server).await.to_string();
+    let editor = signed_in(&server, "biaoge", Role::Editor, GrantRef::Site(portal)).await;
+    let csrf = editor.get("/services/new").await.csrf();
+    let mut fields = incomplete_fields(&column);
+    fields.retain(|(key, _)| *key != "code");
+    let text_parts = |code: &'static str| -> Vec<Part<'_>> {
+        let mut parts: Vec<Part<'_>> = vec![("csrf", None, csrf.as_bytes())];
+        parts.extend(fields.iter().map(|(k, v)| (*k, None, v.as_bytes())));
+        parts.push(("code", None, code.as_bytes()));
+        parts
+    };
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    let png = tiny_png(30);
+
+    // A blank form and an example chosen on the first material; the blank row's input is empty.
+    let mut parts = text_parts("JL-TEST-0002");
+    parts.push(("material_blank_file_0", Some("户外广告设置申请表.pdf"), pdf));
+    parts.push(("material_example_file_0", Some("填写示例.png"), &png));
+    parts.push(("material_blank_file_1", Some(""), b""));
+    let (status, location, body) = post_multipart(&server, &editor, "/services", &parts).await;
+    assert_eq!(status, 303, "{body}");
+    let id: i64 = location
+        .trim_start_matches("/services/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let guide = latest_meta(&server, id).await.service.unwrap();
+    assert_eq!(guide.materials.len(), 1, "{guide:?}");
+    let blank = guide.materials[0].blank_form.clone().unwrap();
+    let example = guide.materials[0].example.clone().unwrap();
+    assert_eq!(blank.name, "户外广告设置申请表.pdf");
+    assert!(blank.href.starts_with("/files/"), "{}", blank.href);
+    assert!(blank.href.ends_with(".pdf"), "{}", blank.href);
+    let digest = jiyue_db::sm3_hex(&png);
+    assert_eq!(example.href, format!("/files/{digest}.png"));
+    assert_eq!(
+        public_bytes(&server, &blank.href).await,
+        (200, pdf.to_vec())
+    );
+    assert_eq!(
+        public_bytes(&server, &example.href).await,
+        (200, png.clone())
+    );
+    let form = editor.get(&format!("/services/{id}")).await;
+    assert!(form.body.contains(&blank.href), "{}", form.body);
+    assert!(form.body.contains("enctype=\"multipart/form-data\""));
+
+    // Saving again with another example replaces only the example.
+    let other = tiny_png(200);
+    let revision = form.field("base_revision_id");
+    let mut parts = text_parts("JL-TEST-0002");
+    parts.push(("base_revision_id", None, revision.as_bytes()));
+    parts.push(("material_blank_href_0", None, blank.href.as_bytes()));
+    parts.push(("material_blank_name_0", None, blank.name.as_bytes()));
+    parts.push(("material_example_file_0", Some("新示例.png"), &other));
+    let path = format!("/services/{id}");
+    let (status, _, body) = post_multipart(&server, &editor, &path, &parts).await;
+    assert_eq!(status, 303, "{body}");
+    let saved = latest_meta(&server, id).await.service.unwrap();
+    let material = &saved.materials[0];
+    assert_eq!(material.blank_form.as_ref(), Some(&blank));
+    let replaced = material.example.clone().unwrap();
+    assert_eq!(replaced.name, "新示例.png");
+    assert_ne!(replaced.href, example.href);
+    assert_eq!(public_bytes(&server, &replaced.href).await, (200, other));
+
+    // Program content is refused by its content, naming the file; nothing is saved.
+    let program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00PE\x00\x00";
+    let mut parts = text_parts("JL-TEST-0003");
+    parts.push(("material_blank_file_0", Some("安装程序.exe"), program));
+    let (status, _, body) = post_multipart(&server, &editor, "/services", &parts).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("安装程序.exe"), "{body}");
+    assert!(body.contains("不是允许上传的文件类型"), "{body}");
+    assert!(body.contains("value=\"测试用户外广告设置审批\""), "{body}");
+    let db = &server.app().db;
+    assert!(db
+        .service_record_by_code("JL-TEST-0003")
+        .await
+        .unwrap()
+        .is_none());
+
+    // A file over 20 MB is refused by size, naming it; the rest of the form still arrives.
+    let huge = vec![b'a'; 20 * 1024 * 1024 + 1];
+    let mut parts = text_parts("JL-TEST-0003");
+    parts.push(("material_example_file_0", Some("扫描件.pdf"), &huge));
+    parts.push(("incomplete_reason", None, "收费依据待定".as_bytes()));
+    let (status, _, body) = post_multipart(&server, &editor, "/services", &parts).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains("扫描件.pdf") && body.contains("20 MB"),
+        "{body}"
+    );
+    assert!(body.contains("收费依据待定"), "{body}");
+    assert!(db
+        .service_record_by_code("JL-TEST-0003")
+        .await
+        .unwrap()
+        .is_none());
+
+    // A multipart form without the token is refused before anything is read.
+    let parts: Vec<Part<'_>> = vec![
+        ("title", None, "无令牌".as_bytes()),
+        ("home_column", None, column.as_bytes()),
+        ("material_blank_file_0", Some("申请表.pdf"), pdf),
+    ];
+    let (status, _, body) = post_multipart(&server, &editor, "/services", &parts).await;
+    assert_eq!(status, 403, "{body}");
+    server.running.unwrap().stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn synced_materials_take_no_uploads() {
+    let server = start("sqlite").await;
+    let portal = site_id(&server, PORTAL).await;
+    let db = &server.app().db;
+    let mut item = synced_input("bsfw");
+    if let Some(guide) = item.meta.service.as_mut() {
+        guide.materials = vec![jiyue_core::service::Material {
+            name: "居民户口簿".to_string(),
+            originals: 1,
+            ..Default::default()
+        }];
+    }
+    let stored = item.meta.service.clone().unwrap().materials;
+    let synced = SyncedService {
+        item,
+        source: "吉林省政务服务网".to_string(),
+        fields: vec!["materials".to_string()],
+    };
+    let id = db.sync_services(&Scope::Platform, &[synced]).await.unwrap()[0].item_id;
+    let editor = signed_in(&server, "tongbu2", Role::Editor, GrantRef::Site(portal)).await;
+    let path = format!("/services/{id}");
+    let form = editor.get(&path).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(
+        !form.body.contains("material_blank_file_0"),
+        "{}",
+        form.body
+    );
+
+    let csrf = form.csrf();
+    let revision = form.field("base_revision_id");
+    let column = services_column(&server).await.to_string();
+    let png = tiny_png(120);
+    let parts: Vec<Part<'_>> = vec![
+        ("csrf", None, csrf.as_bytes()),
+        ("base_revision_id", None, revision.as_bytes()),
+        ("home_column", None, column.as_bytes()),
+        ("title", None, "居民身份证换领".as_bytes()),
+        ("code", None, b"JL-SYNC-0001"),
+        ("incomplete_reason", None, "其余要素待省平台补充".as_bytes()),
+        ("material_blank_file_0", Some("伪造.png"), &png),
+    ];
+    let (status, _, body) = post_multipart(&server, &editor, &path, &parts).await;
+    assert_eq!(status, 303, "{body}");
+    let guide = latest_meta(&server, id).await.service.unwrap();
+    assert_eq!(guide.materials, stored);
+    // The file was not stored either: its address is not found.
+    let address = format!("/files/{}.png", jiyue_db::sm3_hex(&png));
+    assert_eq!(public_bytes(&server, &address).await.0, 404);
+}

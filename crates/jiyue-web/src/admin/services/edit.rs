@@ -1,10 +1,11 @@
 //! The service form: a new service, the form at the newest revision, saving a draft through
 //! `save_draft` (so review and publication use the item workflow), and turning a synced
 //! service into a locally maintained one. Fields a feed owns stay read-only: the form does
-//! not submit them and a save keeps their stored values whatever the request carries.
+//! not submit them and a save keeps their stored values whatever the request carries. Files
+//! chosen for materials are stored before the form is checked; a refused file saves nothing.
 
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiyue_auth::Action;
@@ -16,7 +17,6 @@ use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-use super::super::csrf::{check_csrf, CSRF_FIELD};
 use super::super::editorial::access::{authorize, column_target, item_with, ItemContext};
 use super::super::editorial::views::{all_sites, column_label};
 use super::super::error::AdminError;
@@ -25,6 +25,8 @@ use super::super::messages::FieldError;
 use super::super::redirect;
 use super::super::render;
 use super::super::session::SignedIn;
+use super::super::uploads::MAX_FILE_BYTES;
+use super::files::{self, Attached};
 use super::form::{ParsedService, ServiceForm};
 use super::{element_names, require_anywhere};
 use crate::App;
@@ -140,6 +142,8 @@ async fn form_page(
         audiences => choices(ServiceAudience::ALL, ServiceAudience::code, ServiceAudience::name_zh),
         life_events => choices(LifeEvent::ALL, LifeEvent::code, LifeEvent::name_zh),
         business_stages => choices(BusinessStage::ALL, BusinessStage::code, BusinessStage::name_zh),
+        upload_limit_mb => MAX_FILE_BYTES >> 20,
+        upload_count => files::MAX_FILES,
     };
     let html = render::page_for(app, me, "services_form.html", ctx)?;
     Ok((page.status, html).into_response())
@@ -236,11 +240,7 @@ pub(super) async fn edit_form(
 
 fn form_pairs(body: &[u8], me: &SignedIn) -> Result<Vec<(String, String)>, AdminError> {
     let pairs: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
-    let token = pairs
-        .iter()
-        .find(|(key, _)| key == CSRF_FIELD)
-        .map_or("", |(_, value)| value.as_str());
-    check_csrf(me, token)?;
+    files::check_token(&pairs, me)?;
     Ok(pairs)
 }
 
@@ -272,10 +272,10 @@ fn keep_synced(
 pub(super) async fn create(
     State(app): State<Arc<App>>,
     me: SignedIn,
-    body: Bytes,
+    request: Request,
 ) -> Result<Response, AdminError> {
-    let pairs = form_pairs(&body, &me)?;
-    let form = ServiceForm::from_pairs(&pairs);
+    let submission = files::read_submission(&me, request).await?;
+    let form = ServiceForm::from_pairs(&submission.pairs);
     let refused = |errors, status| FormPage {
         status,
         item: None,
@@ -283,6 +283,7 @@ pub(super) async fn create(
         errors,
         notice: None,
     };
+
     let Ok(home_column) = form.home_column.trim().parse::<i64>() else {
         let error = FieldError::new("home_column", "editorial-error-home-column");
         return form_page(
@@ -304,25 +305,19 @@ pub(super) async fn create(
         &audit_target,
     )
     .await?;
+
+    let attached = files::attach(&app, &me, submission, &audit_target, true).await?;
+    let form = ServiceForm::from_pairs(&attached.pairs);
+    if let Some(status) = refused_files(&app, &me, &audit_target, &attached).await {
+        let page = refused(attached.errors, status);
+        return form_page(&app, &me, &form, page).await;
+    }
     if form.add_row.is_some() {
         return form_page(&app, &me, &form, refused(Vec::new(), StatusCode::OK)).await;
     }
-    let column = app
-        .db
-        .column(home_column)
-        .await?
-        .ok_or_else(|| AdminError::NotFound(audit_target.clone()))?;
-    let site = app
-        .db
-        .site(column.site_id)
-        .await?
-        .ok_or_else(|| AdminError::NotFound(format!("site:{}", column.site_id)))?;
-    let org = app.db.org(site.org_id).await?;
-    let base = ItemMeta {
-        lang: site.lang.clone(),
-        issuing_org: org.map(|org| org.name),
-        ..ItemMeta::default()
-    };
+
+    let (org_id, base) = new_item_base(&app, home_column).await?;
+
     let parsed = match form.parse(base) {
         Ok(parsed) => parsed,
         Err(errors) => {
@@ -336,7 +331,8 @@ pub(super) async fn create(
             .await;
         }
     };
-    let input = draft(None, site.org_id, parsed, Vec::new(), None);
+
+    let input = draft(None, org_id, parsed, Vec::new(), None);
     match app.db.save_draft(&scope, me.staff.id, &input).await {
         Ok(saved) => {
             let target = format!("item:{}", saved.item_id);
@@ -352,6 +348,28 @@ pub(super) async fn create(
             form_page(&app, &me, &form, refused(errors, StatusCode::CONFLICT)).await
         }
     }
+}
+
+/// Returns the organization and the metadata defaults (language, issuing organization) of a
+/// new item in the column `home_column`.
+async fn new_item_base(app: &App, home_column: i64) -> Result<(i64, ItemMeta), AdminError> {
+    let column = app
+        .db
+        .column(home_column)
+        .await?
+        .ok_or_else(|| AdminError::NotFound(format!("column:{home_column}")))?;
+    let site = app
+        .db
+        .site(column.site_id)
+        .await?
+        .ok_or_else(|| AdminError::NotFound(format!("site:{}", column.site_id)))?;
+    let org = app.db.org(site.org_id).await?;
+    let base = ItemMeta {
+        lang: site.lang.clone(),
+        issuing_org: org.map(|org| org.name),
+        ..ItemMeta::default()
+    };
+    Ok((site.org_id, base))
 }
 
 fn draft(
@@ -380,6 +398,21 @@ async fn audit_failed(app: &App, me: &SignedIn, target: &str, errors: &[FieldErr
     tracing::info!(%target, %detail, "a service form failed its checks");
     me.audit(app, "service.save", target, AuditResult::Failed, &detail)
         .await;
+}
+
+/// Audits a form whose files were refused and returns the status of its page, or `None` when
+/// every file was stored.
+async fn refused_files(
+    app: &App,
+    me: &SignedIn,
+    target: &str,
+    attached: &Attached,
+) -> Option<StatusCode> {
+    if attached.errors.is_empty() {
+        return None;
+    }
+    audit_failed(app, me, target, &attached.errors).await;
+    Some(attached.status)
 }
 
 /// Turns a rejected save into the error the form shows and audits it. Other errors propagate.
@@ -412,16 +445,20 @@ pub(super) async fn save(
     State(app): State<Arc<App>>,
     me: SignedIn,
     AdminPath(id): AdminPath<ItemId>,
-    body: Bytes,
+    request: Request,
 ) -> Result<Response, AdminError> {
-    let pairs = form_pairs(&body, &me)?;
+    let submission = files::read_submission(&me, request).await?;
     let (context, scope, record) =
         service_with(&app, &me, id, Action::WriteItem, "service.save").await?;
-    let mut form = ServiceForm::from_pairs(&pairs);
-    if record.origin == ServiceOrigin::Synced {
+    let synced = record.origin == ServiceOrigin::Synced;
+    let materials_synced = synced && record.synced_fields.iter().any(|f| f == "materials");
+    let audit_target = format!("item:{id}");
+    let attached = files::attach(&app, &me, submission, &audit_target, !materials_synced).await?;
+
+    let mut form = ServiceForm::from_pairs(&attached.pairs);
+    if synced {
         keep_synced(&mut form, &stored_form(&context), &record.synced_fields)?;
     }
-    let audit_target = format!("item:{id}");
     let page = |errors, status| FormPage {
         status,
         item: Some(item_view(&me, &context)),
@@ -429,9 +466,14 @@ pub(super) async fn save(
         errors,
         notice: None,
     };
+
+    if let Some(status) = refused_files(&app, &me, &audit_target, &attached).await {
+        return form_page(&app, &me, &form, page(attached.errors, status)).await;
+    }
     if form.add_row.is_some() {
         return form_page(&app, &me, &form, page(Vec::new(), StatusCode::OK)).await;
     }
+
     let parsed = match form.parse(context.latest.meta.clone()) {
         Ok(parsed) => parsed,
         Err(errors) => {
@@ -445,6 +487,7 @@ pub(super) async fn save(
             .await;
         }
     };
+
     let home_target = column_target(&app, parsed.home_column).await?;
     authorize(
         &app,
@@ -455,6 +498,7 @@ pub(super) async fn save(
         &audit_target,
     )
     .await?;
+
     let extras = context
         .latest
         .placements
@@ -468,6 +512,7 @@ pub(super) async fn save(
         extras,
         context.latest.summary.publish_at,
     );
+
     match app.db.save_draft(&scope, me.staff.id, &input).await {
         Ok(saved) => {
             let detail = if saved.changed { "saved" } else { "unchanged" };

@@ -3,14 +3,16 @@
 //! ordinary item workflow, so review, publication and revisions reuse the item pages.
 //!
 //! Everyone who may view items somewhere sees the list, filtered to the services they may
-//! view. The form needs the same grants as the item form of the service's home column.
+//! view. The form needs the same grants as the item form of the service's home column. The
+//! form may carry the blank form and example of each material as files ([`files`]).
 
 mod edit;
+mod files;
 mod form;
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -30,13 +32,26 @@ use crate::App;
 /// Routes of the service pages.
 pub fn router() -> Router<Arc<App>> {
     Router::new()
-        .route("/services", get(list).post(edit::create))
+        .route(
+            "/services",
+            get(list).post(edit::create).layer(form_body_limit()),
+        )
         .route("/services/new", get(edit::new_form))
-        .route("/services/{id}", get(edit::edit_form).post(edit::save))
+        .route(
+            "/services/{id}",
+            get(edit::edit_form)
+                .post(edit::save)
+                .layer(form_body_limit()),
+        )
         .route(
             "/services/{id}/local",
             axum::routing::post(edit::make_local),
         )
+}
+
+/// Lets the service form carry the files of its materials, a few at a time.
+fn form_body_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(files::MAX_BODY_BYTES)
 }
 
 /// Rejects a user who has `action` nowhere, and audits the rejection.
