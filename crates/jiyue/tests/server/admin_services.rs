@@ -237,6 +237,20 @@ async fn synced_fields_stay_read_only() {
     assert_eq!(guide.legal_basis, "《居民身份证法》");
     assert_eq!(guide.conditions, "本省户籍居民和持居住证的居民");
 
+    // The generic item editor cannot change a synced field either.
+    let item = format!("/items/{id}");
+    let page = editor.get(&item).await;
+    let generic = [
+        ("base_revision_id", page.field("base_revision_id")),
+        ("title", "通过通用编辑器改的名称".to_string()),
+        ("lang", "zh-CN".to_string()),
+        ("home_column", services_column(&server).await.to_string()),
+        ("body_html", "<p>简介</p>".to_string()),
+    ];
+    let saved = post_fields(&editor, &item, &item, &generic).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(latest_meta(&server, id).await.title, "居民身份证换领");
+
     let local = editor.post_form(&from, &format!("{from}/local"), &[]).await;
     assert_eq!(local.status, 303, "{}", local.body);
     let record = db.service_record(id).await.unwrap().unwrap();
