@@ -365,6 +365,46 @@ async fn guide_elements_and_due_date() {
     assert_eq!(status, 200);
     assert!(own.contains("今日申请，预计"));
     assert!(own.contains("出生医学证明测试件"));
+
+    // Loading 2027 recalculates the provisional date, and the guide drops 暂定.
+    let day = |date: &str, name_zh: &str| jiyue_db::CalendarDay {
+        day: chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
+        kind: "holiday".to_string(),
+        name_zh: name_zh.to_string(),
+        name_en: "Holiday".to_string(),
+    };
+    let year_2027 = [
+        day("2027-01-01", "元旦"),
+        day("2027-02-08", "春节"),
+        day("2027-04-05", "清明节"),
+        day("2027-05-03", "劳动节"),
+        day("2027-06-09", "端午节"),
+        day("2027-10-01", "国庆节"),
+    ];
+    app.db
+        .save_calendar_year(2027, &year_2027, "test")
+        .await
+        .unwrap();
+    let entries = year_2027
+        .iter()
+        .map(|d| jiyue_core::CalendarEntry {
+            date: d.day,
+            kind: jiyue_core::DayKind::Holiday,
+            name_zh: d.name_zh.clone(),
+            name_en: d.name_en.clone(),
+        })
+        .collect();
+    let loaded = jiyue_core::WorkCalendar::shipped()
+        .with_year(2027, entries)
+        .unwrap();
+    let final_due = loaded.add_working_days(app.today(), 30);
+    assert!(!final_due.provisional);
+    let expected = format!(
+        "今日申请，预计 {} 前办结",
+        final_due.value.format("%Y-%m-%d")
+    );
+    let recalculated = wait_for(&server, PORTAL, "/zwfw/sx/TEST-JL-0001.html", &expected).await;
+    assert!(!recalculated.contains("暂定"), "{recalculated}");
     server.running.unwrap().stop().await;
 }
 
