@@ -27,7 +27,7 @@ use std::sync::Arc;
 use jiyue_auth::{ChainMac, LockoutPolicy, PasswordPolicy};
 use jiyue_core::Clock;
 use jiyue_core::{CalendarEntry, DayKind, WorkCalendar};
-use jiyue_db::{Db, Site, SiteId};
+use jiyue_db::{Db, PublishedService, Site, SiteId};
 use jiyue_render::Renderer;
 use jiyue_search::SearchIndex;
 use parking_lot::RwLock;
@@ -138,6 +138,8 @@ pub struct App {
     calendar: RwLock<Arc<WorkCalendar>>,
     /// Writes of unanswered search queries allowed to run at once.
     pub(crate) miss_permits: Arc<tokio::sync::Semaphore>,
+    /// The published services, loaded once after each change, and the number of changes seen.
+    services: RwLock<(u64, Option<Arc<Vec<PublishedService>>>)>,
 }
 
 impl App {
@@ -169,6 +171,7 @@ impl App {
             directory: RwLock::new(Arc::new(directory)),
             calendar: RwLock::new(Arc::new(calendar)),
             miss_permits: Arc::new(tokio::sync::Semaphore::new(4)),
+            services: RwLock::new((0, None)),
         }))
     }
 
@@ -201,6 +204,34 @@ impl App {
     pub async fn reload_synonyms(&self) -> Result<(), jiyue_db::DbError> {
         self.search.set_synonyms(synonym_terms(&self.db).await?);
         Ok(())
+    }
+
+    /// Returns every published service. The one-stop pages of every site and the API share
+    /// one copy, loaded on first use after a change, instead of querying per request.
+    pub async fn published_services(
+        &self,
+    ) -> Result<Arc<Vec<PublishedService>>, jiyue_db::DbError> {
+        let generation = {
+            let cached = self.services.read();
+            if let Some(services) = &cached.1 {
+                return Ok(services.clone());
+            }
+            cached.0
+        };
+        let loaded = Arc::new(self.db.published_services().await?);
+        let mut cached = self.services.write();
+        // A change applied while loading makes this copy stale: use it for this request only.
+        if cached.0 == generation {
+            cached.1 = Some(loaded.clone());
+        }
+        Ok(loaded)
+    }
+
+    /// Drops the shared copy of the published services after a change to any of them.
+    pub fn forget_services(&self) {
+        let mut cached = self.services.write();
+        cached.0 += 1;
+        cached.1 = None;
     }
 
     /// Returns today's date in China Standard Time, from the injected clock.

@@ -55,6 +55,11 @@ pub async fn catch_up(app: &App) -> Result<i64, IndexError> {
             // new calendar, so dates marked provisional are recalculated.
             app.reload_calendar().await?;
         }
+        // A moved column or a changed site changes the paths services are placed at too.
+        let columns_moved = events.iter().any(|event| event.kind.starts_with("column."));
+        if sites_changed || columns_moved || tags.iter().any(|tag| tag == jiyue_db::SERVICES_TAG) {
+            app.forget_services();
+        }
         tags.sort();
         tags.dedup();
         app.cache.invalidate(&tags);

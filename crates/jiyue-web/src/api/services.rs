@@ -119,14 +119,12 @@ pub struct StatMonth {
 /// Returns one page of the published services that match `query`.
 pub async fn list(app: &App, base: &str, query: &str) -> Result<ServiceList, ApiError> {
     let query = ListQuery::parse(query)?;
-    let matching: Vec<(PublishedService, ServiceGuide)> = app
-        .db
-        .published_services()
-        .await?
-        .into_iter()
+    let services = app.published_services().await?;
+    let matching: Vec<(&PublishedService, &ServiceGuide)> = services
+        .iter()
         .filter_map(|service| {
-            let guide = service.guide()?.clone();
-            matches(&query, &service, &guide).then_some((service, guide))
+            let guide = service.guide()?;
+            matches(&query, service, guide).then_some((service, guide))
         })
         .collect();
 

@@ -225,7 +225,7 @@ async fn hub(
     directory: &SiteDirectory,
     ctx: &SiteContext<'_>,
 ) -> Result<Rendered, PageError> {
-    let services = app.db.published_services().await?;
+    let services = app.published_services().await?;
     let orgs = app.db.orgs().await?;
 
     let departments = orgs
@@ -297,7 +297,7 @@ async fn list(
     group: Group,
     path: &str,
 ) -> Result<Rendered, PageError> {
-    let services = app.db.published_services().await?;
+    let services = app.published_services().await?;
     let (title, title_lang) = match group {
         Group::Department(org_id) => match app.db.org(org_id).await? {
             Some(org) => org_name(ctx, &org),

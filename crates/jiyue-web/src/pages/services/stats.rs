@@ -32,7 +32,7 @@ pub(super) async fn stats_page(
     directory: &SiteDirectory,
     ctx: &SiteContext<'_>,
 ) -> Result<Rendered, PageError> {
-    let services = app.db.published_services().await?;
+    let services = app.published_services().await?;
     let stats = app.db.service_stats(None).await?;
 
     let mut months: Vec<StatsMonthView> = Vec::new();
