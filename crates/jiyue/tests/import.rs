@@ -4,66 +4,23 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::future::Future;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 
 use jiyue::import::{import_paths, parse_jsonl, parse_markdown, ImportReport};
 use jiyue_core::clock::parse_china_time;
-use jiyue_core::{Clock, FixedClock};
 use jiyue_db::{Db, PublishedItem, RouteTarget};
 
-/// PostgreSQL is one shared database, so tests that use it take turns.
-static PG_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+mod common;
 
-fn clock() -> Arc<dyn Clock> {
-    Arc::new(FixedClock::new(
-        parse_china_time("2025-06-02 12:00").unwrap(),
-    ))
-}
+use common::write;
 
-/// Runs `test` on a fresh SQLite database, then on PostgreSQL when configured. The demo is
-/// built first (one sample item per column) so items have sites and columns to go to.
+/// Runs `test` on every backend with the demo, the clock at 2025-06-02 12:00 China time.
 async fn each_backend<F, Fut>(test: F)
 where
     F: Fn(Db, String) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("jiyue.db").display());
-    let db = Db::open(&url, clock()).await.unwrap();
-    jiyue::demo::build(&db, db.clock().as_ref(), 1)
-        .await
-        .unwrap();
-    test(db.clone(), run_tag()).await;
-    db.close().await;
-
-    if let Ok(url) = std::env::var("JIYUE_TEST_DATABASE_URL") {
-        let _turn = PG_LOCK.lock().await;
-        let schema = jiyue_db::testing::PgSchema::create(&url).await.unwrap();
-        let db = Db::open(&schema.url, clock()).await.unwrap();
-        jiyue::demo::build(&db, db.clock().as_ref(), 1)
-            .await
-            .unwrap();
-        test(db.clone(), run_tag()).await;
-        db.close().await;
-        drop(schema);
-    }
-}
-
-/// Returns a tag that keeps ids and paths of this run apart from earlier runs on PostgreSQL.
-fn run_tag() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("t{nanos}")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, text).unwrap();
-    path
+    common::each_backend_at("2025-06-02 12:00", test).await;
 }
 
 fn markdown_item(id: &str, column: &str, title: &str) -> String {

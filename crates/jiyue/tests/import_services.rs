@@ -4,64 +4,23 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::future::Future;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 
 use jiyue::import::{import_services, import_stats};
-use jiyue_core::clock::parse_china_time;
-use jiyue_core::{Clock, FixedClock, LifeEvent};
+use jiyue_core::LifeEvent;
 use jiyue_db::{Db, ServiceOrigin};
 
-/// PostgreSQL is one shared database, so tests that use it take turns.
-static PG_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+mod common;
 
-fn clock() -> Arc<dyn Clock> {
-    Arc::new(FixedClock::new(
-        parse_china_time("2026-12-04 12:00").unwrap(),
-    ))
-}
+use common::write;
 
-/// Runs `test` on a fresh SQLite database with the demo, then on PostgreSQL when configured.
+/// Runs `test` on every backend with the demo, the clock at 2026-12-04 12:00 China time.
 async fn each_backend<F, Fut>(test: F)
 where
     F: Fn(Db, String) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("jiyue.db").display());
-    let db = Db::open(&url, clock()).await.unwrap();
-    jiyue::demo::build(&db, db.clock().as_ref(), 1)
-        .await
-        .unwrap();
-    test(db.clone(), run_tag()).await;
-    db.close().await;
-
-    if let Ok(url) = std::env::var("JIYUE_TEST_DATABASE_URL") {
-        let _turn = PG_LOCK.lock().await;
-        let schema = jiyue_db::testing::PgSchema::create(&url).await.unwrap();
-        let db = Db::open(&schema.url, clock()).await.unwrap();
-        jiyue::demo::build(&db, db.clock().as_ref(), 1)
-            .await
-            .unwrap();
-        test(db.clone(), run_tag()).await;
-        db.close().await;
-        drop(schema);
-    }
-}
-
-/// Returns a tag that keeps codes of this run apart from earlier runs on PostgreSQL.
-fn run_tag() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("T{nanos}")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
+    common::each_backend_at("2026-12-04 12:00", test).await;
 }
 
 /// A complete service of 吉林省教育厅, which has no site of its own, so it goes to the

@@ -586,6 +586,7 @@ admin-services-material-blank-href = Blank form address
 admin-services-material-example-name = Example name
 admin-services-material-example-href = Example address
 admin-services-hint-file = Choose the file below to upload it with the form, or give an https:// address or the /files/ address of a file already uploaded.
+admin-services-error-choice = "{ $value }" is not one of the choices; pick one from the list.
 admin-services-material-blank-file = Upload blank form
 admin-services-material-example-file = Upload example
 admin-services-hint-upload = The file is uploaded when you save and replaces the name and address above. Its kind is judged by its content; at most { $limit } MB per file and { $count } files per save.

@@ -586,6 +586,7 @@ admin-services-material-blank-href = 空白表格地址
 admin-services-material-example-name = 示例样表名称
 admin-services-material-example-href = 示例样表地址
 admin-services-hint-file = 可在下方选择文件随表单上传，也可填写 https:// 网址或已上传文件以 /files/ 开头的地址。
+admin-services-error-choice = “{ $value }”不是可选的值，请从列表中选择。
 admin-services-material-blank-file = 上传空白表格
 admin-services-material-example-file = 上传示例样表
 admin-services-hint-upload = 选择文件后保存即上传，并替换上面的名称和地址。按文件内容判断类型，每个文件不超过 { $limit } MB，每次保存最多上传 { $count } 个文件。

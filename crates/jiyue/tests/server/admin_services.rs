@@ -318,6 +318,31 @@ async fn services_reject_outsiders_and_forgeries() {
         )
         .await;
     assert_eq!(forged.status, 403, "{}", forged.body);
+
+    // A value outside a vocabulary, which only a forged form sends, is named, not dropped.
+    let mut fields = incomplete_fields(&column);
+    fields.retain(|(name, _)| *name != "code");
+    fields.push(("code", "JL-TEST-0099".to_string()));
+    fields.push(("kind", "bogus".to_string()));
+    fields.push(("audiences", "alien".to_string()));
+    let refused = post_fields(&editor, "/services/new", "/services", &fields).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("“bogus”不是可选的值"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("“alien”不是可选的值"),
+        "{}",
+        refused.body
+    );
+    let db = &server.app().db;
+    assert!(db
+        .service_record_by_code("JL-TEST-0099")
+        .await
+        .unwrap()
+        .is_none());
 }
 
 /// Opens `paths` in the browser with `client`'s session and returns the serious and critical

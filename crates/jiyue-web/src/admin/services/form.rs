@@ -275,7 +275,14 @@ impl ServiceForm {
         });
         ServiceGuide {
             code: self.code.trim().to_string(),
-            kind: ServiceKind::parse(&self.kind),
+            kind: chosen(
+                "kind",
+                std::slice::from_ref(&self.kind),
+                ServiceKind::parse,
+                errors,
+            )
+            .into_iter()
+            .next(),
             implementing_org: self.implementing_org.trim().to_string(),
             legal_basis: self.legal_basis.trim().to_string(),
             conditions: self.conditions.trim().to_string(),
@@ -302,21 +309,14 @@ impl ServiceForm {
             online_url: optional_text(&self.online_url),
             consult_phone: optional_text(&self.consult_phone),
             complaint_phone: optional_text(&self.complaint_phone),
-            audiences: self
-                .audiences
-                .iter()
-                .filter_map(|c| ServiceAudience::parse(c))
-                .collect(),
-            life_events: self
-                .life_events
-                .iter()
-                .filter_map(|c| LifeEvent::parse(c))
-                .collect(),
-            business_stages: self
-                .business_stages
-                .iter()
-                .filter_map(|c| BusinessStage::parse(c))
-                .collect(),
+            audiences: chosen("audiences", &self.audiences, ServiceAudience::parse, errors),
+            life_events: chosen("life_events", &self.life_events, LifeEvent::parse, errors),
+            business_stages: chosen(
+                "business_stages",
+                &self.business_stages,
+                BusinessStage::parse,
+                errors,
+            ),
             incomplete_reason: optional_text(&self.incomplete_reason),
         }
     }
@@ -422,6 +422,32 @@ fn days(text: &str, field: &'static str, errors: &mut Vec<FieldError>) -> Option
             field,
             render::format_args(key, &[("value", MessageArg::Text(text.to_string()))]),
         ));
+    }
+    parsed
+}
+
+/// Parses the values chosen for a vocabulary field, skipping blanks. A value that is not in
+/// the vocabulary (only a forged request sends one) is an error naming it, not dropped.
+fn chosen<T>(
+    field: &'static str,
+    values: &[String],
+    parse: fn(&str) -> Option<T>,
+    errors: &mut Vec<FieldError>,
+) -> Vec<T> {
+    let mut parsed = Vec::with_capacity(values.len());
+    for value in values
+        .iter()
+        .map(|value| value.trim())
+        .filter(|v| !v.is_empty())
+    {
+        match parse(value) {
+            Some(known) => parsed.push(known),
+            None => {
+                let args = [("value", MessageArg::Text(value.chars().take(40).collect()))];
+                let text = render::format_args("admin-services-error-choice", &args);
+                errors.push(FieldError::text(field, text));
+            }
+        }
     }
     parsed
 }
