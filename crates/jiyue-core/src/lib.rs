@@ -6,6 +6,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod calendar;
+pub mod case_clock;
 pub mod clock;
 pub mod column_type;
 pub mod credit_code;
@@ -20,6 +21,7 @@ pub mod site_code;
 pub mod workflow;
 
 pub use calendar::{CalendarEntry, CalendarError, DayKind, Reckoned, WorkCalendar};
+pub use case_clock::{CaseClock, CaseClockError, CaseRules, CaseStatus, Extension, Pause};
 pub use clock::{Clock, FixedClock};
 pub use column_type::{ColumnType, Freshness};
 pub use credit_code::CreditCode;
