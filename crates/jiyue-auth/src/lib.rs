@@ -1,9 +1,10 @@
 //! Staff security primitives for Jiyue: password hashing and composition policy, TOTP second
-//! factors, roles and the authorization decision, login lockout keys, session and CSRF tokens, and
-//! the HMAC-SM3 chain that protects the audit log.
+//! factors, roles and the authorization decision, login lockout keys, session and CSRF tokens,
+//! the HMAC-SM3 chain that protects the audit log, and SM4-GCM encryption of personal data.
 //!
 //! The crate does no database or network I/O. Its only file access is the audit chain key file
-//! read by [`SoftwareSm3Mac::load_or_create`].
+//! read by [`SoftwareSm3Mac::load_or_create`] and the personal data key file read by
+//! [`SoftwareSm4::load_or_create`].
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -12,6 +13,7 @@ pub mod error;
 pub mod factor;
 pub mod lockout;
 pub mod password;
+pub mod personal;
 pub mod policy;
 pub mod roles;
 pub mod token;
@@ -22,6 +24,9 @@ pub use error::AuthError;
 pub use factor::{factor_for, Enrollment, FactorError, FactorKind, SecondFactor, TotpFactor};
 pub use lockout::{account_key, address_key, LockoutPolicy};
 pub use password::{burn_dummy_verification, hash_password, verify_password, PasswordCheck};
+pub use personal::{
+    normalize_for_index, CryptoError, Field, PersonalDataCipher, Sealed, SoftwareSm4,
+};
 pub use policy::{PasswordPolicy, PolicyError};
 pub use roles::{
     allows, check_grant, role_allows, scope_reaches, Action, Grant, GrantError, GrantScope, Role,
