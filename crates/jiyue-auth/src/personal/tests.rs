@@ -15,8 +15,11 @@ fn cipher() -> SoftwareSm4 {
     SoftwareSm4::new("k1", &ENCRYPTION_KEY, &INDEX_KEY).unwrap()
 }
 
+/// Runs `script` with the test Python (`JIYUE_TEST_PYTHON`, which `scripts/test` sets to the
+/// project's virtual environment with `cryptography` installed), else `python3`.
 fn python_check(script: &str, args: &[String]) -> Option<String> {
-    let output = match Command::new("python3")
+    let python = std::env::var("JIYUE_TEST_PYTHON").unwrap_or_else(|_| "python3".to_string());
+    let output = match Command::new(python)
         .arg("-c")
         .arg(script)
         .args(args)
