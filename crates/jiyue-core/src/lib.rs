@@ -1,6 +1,7 @@
 //! Domain types and rules of Jiyue, with no I/O: codes and their validation, column types and
 //! their freshness rules, item metadata, paths of public pages, the review workflow of a
-//! revision, diffs between revisions, service guides, the working-day calendar and the `Clock`
+//! revision, diffs between revisions, service guides, the working-day calendar, the clock of
+//! cases with statutory deadlines, masking of personal data in published text, and the `Clock`
 //! trait.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
@@ -14,6 +15,7 @@ pub mod diff;
 pub mod division;
 pub mod domain;
 pub mod error;
+pub mod masking;
 pub mod metadata;
 pub mod paths;
 pub mod service;
@@ -29,6 +31,7 @@ pub use diff::{diff_fields, diff_lines, diff_text, Change, FieldDiff, Span};
 pub use division::{Division, DivisionLevel};
 pub use domain::Domain;
 pub use error::CodeError;
+pub use masking::{mask_personal_data, Masked, MaskedKind};
 pub use metadata::{FieldError, IndexNumber, ItemMeta, Validity};
 pub use service::{
     BusinessStage, Fee, GuideElement, GuideFile, LifeEvent, Material, ProcessStep, ServiceAudience,
