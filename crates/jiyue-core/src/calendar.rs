@@ -184,12 +184,12 @@ pub enum CalendarError {
     },
 
     /// A year from 2008 on without one of the six festivals every announcement since has
-    /// given, which means the file holds part of the announcement only.
+    /// given, which means the file contains part of the announcement only.
     #[error("year {year} has no holiday named {festival}. Every announcement since 2008 gives it; load the whole announcement")]
     MissingFestival { year: i32, festival: &'static str },
 }
 
-/// Longest name of a festival, in characters.
+/// Maximum length of a festival's name, in characters.
 pub const MAX_NAME_CHARS: usize = 50;
 
 /// Festivals every State Council announcement since the 2008 reform gives holidays for (the

@@ -9,17 +9,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::metadata::FieldError;
 
-/// Longest service code accepted. National basic codes (基本编码) are 31 characters long; local
+/// Maximum length of a service code, in characters. National basic codes (基本编码) are 31 characters long; local
 /// implementation codes (实施编码) add a suffix.
 pub const MAX_CODE_CHARS: usize = 64;
 
-/// Longest time limit accepted, in working days; anything longer is a typing mistake.
+/// Maximum time limit, in working days. Anything longer is a typing mistake.
 pub const MAX_TIME_LIMIT_DAYS: u32 = 1000;
 
-/// Longest free-text element (legal basis, conditions, a step's description), in characters.
+/// Maximum length of a free-text element (legal basis, conditions, a step's description), in
+/// characters.
 pub const MAX_TEXT_CHARS: usize = 10_000;
 
-/// Longest short element (a material's name, an address, a phone number), in characters.
+/// Maximum length of a short element (a material's name, an address, a phone number), in
+/// characters.
 pub const MAX_SHORT_CHARS: usize = 500;
 
 /// Most materials, steps or places one guide may list.
@@ -105,7 +107,7 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// Who a service is for (服务对象).
+    /// Audience of a service (服务对象).
     ServiceAudience {
         Individual = ("individual", "个人", "Individuals"),
         Business = ("business", "法人", "Businesses"),
@@ -143,7 +145,7 @@ vocabulary! {
 pub struct GuideFile {
     /// Name shown on the link, such as 申请表.docx.
     pub name: String,
-    /// Where the file is served: a path on the platform (`/files/…`) or an absolute URL.
+    /// Address of the file: a path on the platform (`/files/…`) or an absolute URL.
     pub href: String,
 }
 
@@ -173,7 +175,7 @@ pub struct Material {
 pub struct ProcessStep {
     /// 环节名称, such as 受理.
     pub name: String,
-    /// What happens in the step and who does it.
+    /// Description of the step and of who performs it.
     pub description: String,
 }
 
@@ -237,8 +239,8 @@ pub struct ServiceGuide {
     pub life_events: Vec<LifeEvent>,
     /// Business stages the service belongs to.
     pub business_stages: Vec<BusinessStage>,
-    /// Why the service is published although key elements are missing; required to publish an
-    /// incomplete guide.
+    /// Reason for publishing although key elements are missing. An incomplete guide needs it to
+    /// be published.
     pub incomplete_reason: Option<String>,
 }
 
@@ -565,7 +567,7 @@ fn check_length(field: &'static str, text: &str, max: usize, errors: &mut Vec<Fi
     }
 }
 
-/// A phone number as guides print it: digits with `-`, spaces, `+`, brackets, commas and 、
+/// Checks a phone number as guides print it: digits with `-`, spaces, `+`, brackets, commas and 、
 /// between several numbers, and 转 before an extension.
 fn check_phone(field: &'static str, phone: &str, errors: &mut Vec<FieldError>) {
     let digits = phone.chars().filter(char::is_ascii_digit).count();

@@ -28,7 +28,7 @@ pub use stats::{ServiceStat, StatsImport, StatsInput};
 /// The cache tag of every page that lists or shows services.
 pub const SERVICES_TAG: &str = "services";
 
-/// Where a service's content comes from.
+/// Origin of a service's content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceOrigin {
@@ -58,7 +58,7 @@ impl ServiceOrigin {
     }
 }
 
-/// What the platform knows about one service item beside its revisions.
+/// Record of one service item, kept beside its revisions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ServiceRecord {
     pub item_id: ItemId,
@@ -100,7 +100,7 @@ pub struct AdminService {
     pub home_site_id: Option<SiteId>,
     /// True when a revision of the item is live.
     pub published: bool,
-    /// Why the newest revision may be published although incomplete.
+    /// Reason the newest revision may be published although incomplete.
     pub incomplete_reason: Option<String>,
 }
 
@@ -122,7 +122,7 @@ fn json_list(row: &Row, column: &str) -> Result<Vec<String>> {
     let text = row.text(column)?;
     serde_json::from_str(&text).map_err(|error| {
         DbError::Invalid(format!(
-            "service record column {column} holds malformed JSON ({error}); repair the row"
+            "service record column {column} contains invalid JSON ({error}); repair the row"
         ))
     })
 }
@@ -225,11 +225,15 @@ pub(crate) fn check_publishable(meta: &ItemMeta) -> Result<()> {
 
 impl Db {
     /// Returns every published service item with its record, ordered by code.
+    ///
+    /// NOTE: this reads each service's placements and translations with queries of their own,
+    /// so its cost grows with the catalogue. Public pages and the API go through
+    /// `App::published_services`, which keeps one copy until a service changes.
     pub async fn published_services(&self) -> Result<Vec<PublishedService>> {
         let mut handle = self.reader().await?;
         let mut conn = handle.conn();
         let sql = format!(
-            "SELECT {PUBLISHED_COLUMNS}, s.code AS s_code FROM items i \
+            "SELECT {PUBLISHED_COLUMNS} FROM items i \
              JOIN revisions r ON r.id = i.live_revision_id \
              JOIN service_records s ON s.item_id = i.id ORDER BY s.code"
         );
@@ -340,12 +344,11 @@ impl Db {
                 record,
             });
         }
+        // Incomplete services first (false sorts before true), then by code.
         services.sort_by(|a, b| {
-            b.record
-                .missing
-                .is_empty()
-                .cmp(&a.record.missing.is_empty())
-                .reverse()
+            let complete = |service: &AdminService| service.record.missing.is_empty();
+            complete(a)
+                .cmp(&complete(b))
                 .then_with(|| a.record.code.cmp(&b.record.code))
         });
         Ok(services)
@@ -366,7 +369,7 @@ impl Db {
         for service in services {
             if service.item.meta.service.is_none() {
                 return Err(DbError::Invalid(format!(
-                    "item {} has no service guide; a service feed holds only services",
+                    "item {} has no service guide; a service feed contains only services",
                     service.item.external_id
                 )));
             }

@@ -15,10 +15,11 @@ use crate::staff::StaffId;
 /// Most terms one synonym group may hold.
 pub const MAX_SYNONYM_TERMS: usize = 20;
 
-/// Longest synonym term, in characters.
+/// Maximum length of a synonym term, in characters.
 pub const MAX_SYNONYM_TERM_CHARS: usize = 30;
 
-/// Longest query kept in the list of unanswered queries, in characters; longer ones are cut.
+/// Maximum length of a query kept in the list of unanswered queries, in characters. Longer
+/// ones are cut.
 const MAX_MISS_CHARS: usize = 100;
 
 /// Equivalent search terms.
@@ -44,7 +45,7 @@ fn group_from_row(row: &Row) -> Result<SynonymGroup> {
     let id = row.int("id")?;
     let terms = serde_json::from_str(&row.text("terms")?).map_err(|error| {
         DbError::Invalid(format!(
-            "synonym group {id} holds malformed JSON ({error}); save the group again"
+            "synonym group {id} contains invalid JSON ({error}); save the group again"
         ))
     })?;
     Ok(SynonymGroup {
@@ -84,7 +85,7 @@ fn clean_terms(terms: &[String]) -> Result<Vec<String>> {
     }
     if clean.len() > MAX_SYNONYM_TERMS {
         return Err(DbError::Invalid(format!(
-            "a synonym group holds at most {MAX_SYNONYM_TERMS} terms; this one has {}; split it",
+            "a synonym group has at most {MAX_SYNONYM_TERMS} terms, but this one has {}: split it",
             clean.len()
         )));
     }

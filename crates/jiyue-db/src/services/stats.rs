@@ -39,7 +39,7 @@ pub struct ServiceStat {
     pub imported_at: DateTime<Utc>,
 }
 
-/// What an import of statistics wrote.
+/// Counts of what an import of statistics wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct StatsImport {
     /// Months stored for the first time.
@@ -88,10 +88,9 @@ fn check_row(row: &StatsInput, line: usize, this_month: &str) -> Result<()> {
 impl Db {
     /// Stores monthly figures from `source` in one transaction: a month already stored is
     /// replaced by the source's newer figures. A month after the current one (China time) is
-    /// refused. Completed may exceed received: a month completes applications received
-    /// earlier. Every code must name a service item on the
-    /// platform; the first row that does not, or that is malformed, refuses the whole import
-    /// and stores nothing.
+    /// rejected. Completed may exceed received, because a month completes applications received
+    /// earlier. Every code must name a service item on the platform. The first row that does
+    /// not, or that is malformed, rejects the whole import and stores nothing.
     pub async fn import_service_stats(
         &self,
         source: &str,

@@ -69,7 +69,7 @@ async fn last_position(db: &Db) -> i64 {
 }
 
 #[tokio::test]
-async fn saving_a_service_writes_its_record_and_tags_its_events() {
+async fn service_save_writes_record_and_tags() {
     for db in dbs().await {
         build_world(&db).await;
         let before = last_position(&db).await;
@@ -109,7 +109,7 @@ async fn saving_a_service_writes_its_record_and_tags_its_events() {
 }
 
 #[tokio::test]
-async fn a_code_belongs_to_one_service() {
+async fn service_code_is_unique() {
     for db in dbs().await {
         build_world(&db).await;
         db.save_item(
@@ -132,7 +132,7 @@ async fn a_code_belongs_to_one_service() {
 }
 
 #[tokio::test]
-async fn an_incomplete_guide_needs_a_reason_to_publish() {
+async fn incomplete_guide_needs_reason() {
     for db in dbs().await {
         build_world(&db).await;
         let mut incomplete = guide("JL-GA-003");
@@ -276,7 +276,7 @@ async fn statistics_are_stored_as_reported() {
             assert!(error.to_string().contains(expected), "{error}");
             assert!(error.to_string().contains("row 2"), "{error}");
         }
-        // The clock of the test databases stands in March 2024: April has not begun.
+        // The clock of the test databases is set to March 2024: April has not begun.
         let future = db
             .import_service_stats("吉林省政务服务网", &[row("2024-04", 1, 1)])
             .await
@@ -362,7 +362,7 @@ async fn unanswered_queries_are_counted_per_site() {
 }
 
 #[tokio::test]
-async fn a_loaded_calendar_year_replaces_the_previous_load() {
+async fn calendar_year_load_replaces_previous() {
     for db in dbs().await {
         build_world(&db).await;
         let day = |date: &str, kind: &str| CalendarDay {

@@ -102,7 +102,8 @@ async fn loading_next_year_clears_warning() {
     let bad = YEAR_2027.replace("2027-02-09", "2027-02-30");
     let refused = load_year(&server, &operator, "2027", &bad).await;
     assert_eq!(refused.status, 422, "{}", refused.body);
-    assert!(refused.body.contains("第 6 行") && refused.body.contains("2027-02-30"));
+    assert!(refused.body.contains("第 6 行"));
+    assert!(refused.body.contains("2027-02-30"));
     assert!(refused.body.contains(WARNING));
 
     let loaded = load_year(&server, &operator, "2027", YEAR_2027).await;
@@ -110,7 +111,8 @@ async fn loading_next_year_clears_warning() {
     assert_eq!(loaded.location, "/calendar?year=2027&notice=loaded");
     let page = operator.get(&loaded.location).await;
     assert!(!page.body.contains(WARNING), "{}", page.body);
-    assert!(page.body.contains("元旦") && page.body.contains("xitong"));
+    assert!(page.body.contains("元旦"));
+    assert!(page.body.contains("xitong"));
     assert!(!operator.get("/").await.body.contains(WARNING));
     let years = server.app().db.calendar_years().await.unwrap();
     assert_eq!(years[0].year, 2027);
