@@ -10,6 +10,7 @@
 mod access_log;
 mod audit;
 mod blobs;
+mod citizens;
 mod columns;
 mod columns_admin;
 mod columns_move;
@@ -34,6 +35,11 @@ pub use audit::{
     MIN_AUDIT_RETAIN_MONTHS,
 };
 pub use blobs::{sm3_hex, BlobStore};
+pub use citizens::{
+    Assurance, Citizen, CitizenId, CitizenKind, CodeCheck, CodePurpose, Grant, GrantKind,
+    IdSession, LinkUse, NewCitizen, NewGrant, OidcClient, ProfileChange, RateWindow, SealedValue,
+    SignInRequest, SiteSession, StoredKey, Verification, MAX_DISPLAY_NAME_CHARS,
+};
 pub use db::{Backend, Db, Pool};
 pub use error::{DbError, Result};
 pub use items::editorial::{
