@@ -121,14 +121,18 @@ impl Db {
     ) -> Result<CodeCheck> {
         let now = micros(self.now());
         let mut tx = self.begin().await?;
+        // Parallel guesses on PostgreSQL would all read the same attempt count, so only one of
+        // them would count. The row lock makes each wait for the count the previous one wrote.
+        // SQLite needs no lock because `BEGIN IMMEDIATE` already serializes its writers.
+        let lock = if tx.conn().is_pg() { " FOR UPDATE" } else { "" };
+        let sql = format!(
+            "SELECT id, code_digest, payload, attempts FROM citizen_codes \
+             WHERE purpose = $1 AND target = $2 AND used_at IS NULL AND expires_at > $3 \
+             ORDER BY id DESC LIMIT 1{lock}"
+        );
         let row = tx
             .conn()
-            .fetch_optional(
-                "SELECT id, code_digest, payload, attempts FROM citizen_codes \
-                 WHERE purpose = $1 AND target = $2 AND used_at IS NULL AND expires_at > $3 \
-                 ORDER BY id DESC LIMIT 1",
-                args![purpose.as_str(), target, now],
-            )
+            .fetch_optional(&sql, args![purpose.as_str(), target, now])
             .await?;
         let Some(row) = row else {
             return Ok(CodeCheck::Missing);

@@ -368,8 +368,8 @@ impl Db {
         if retire_others {
             tx.conn()
                 .execute(
-                    "UPDATE oidc_keys SET retired_at = $1 WHERE retired_at IS NULL",
-                    args![now],
+                    "UPDATE oidc_keys SET retired_at = $1 WHERE retired_at IS NULL AND kid <> $2",
+                    args![now, kid],
                 )
                 .await?;
         }
