@@ -10,6 +10,7 @@
 mod access_log;
 mod audit;
 mod blobs;
+pub mod cases;
 mod columns;
 mod columns_admin;
 mod columns_move;
@@ -34,6 +35,11 @@ pub use audit::{
     MIN_AUDIT_RETAIN_MONTHS,
 };
 pub use blobs::{sm3_hex, BlobStore};
+pub use cases::{
+    CaseActor, CaseEvent, CaseFilter, CaseId, CaseKind, CaseRecord, CaseState, Consultation,
+    ConsultationId, MessageCategory, NewAttachment, NewCase, NewConsultation, Opinion,
+    OrgCaseStats, PublicMessage, Reply, SealedContact, CASES_TAG, CONSULTATIONS_TAG,
+};
 pub use db::{Backend, Db, Pool};
 pub use error::{DbError, Result};
 pub use items::editorial::{

@@ -5,6 +5,7 @@
 
 mod audit;
 mod blobs;
+mod cases;
 mod columns_admin;
 mod concurrency;
 mod editorial;
