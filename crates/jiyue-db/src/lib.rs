@@ -10,6 +10,7 @@
 mod access_log;
 mod audit;
 mod blobs;
+pub mod cases;
 mod citizens;
 mod columns;
 mod columns_admin;
@@ -35,6 +36,11 @@ pub use audit::{
     MIN_AUDIT_RETAIN_MONTHS,
 };
 pub use blobs::{sm3_hex, BlobStore};
+pub use cases::{
+    CaseActor, CaseEvent, CaseFilter, CaseId, CaseKind, CaseRecord, CaseState, Consultation,
+    ConsultationId, MessageCategory, NewAttachment, NewCase, NewConsultation, Opinion,
+    OrgCaseStats, PublicMessage, Reply, SealedContact, CASES_TAG, CONSULTATIONS_TAG,
+};
 pub use citizens::{
     Assurance, Citizen, CitizenId, CitizenKind, CodeCheck, CodePurpose, Grant, GrantKind,
     IdSession, LinkUse, NewCitizen, NewGrant, OidcClient, ProfileChange, RateWindow, SealedValue,

@@ -5,6 +5,7 @@
 
 mod audit;
 mod blobs;
+mod cases;
 mod citizens;
 mod columns_admin;
 mod concurrency;
