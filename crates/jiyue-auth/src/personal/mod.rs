@@ -52,16 +52,25 @@ pub enum Field {
     Address,
     /// A person's name.
     Name,
+    /// Key material kept in the database, such as the provider's ID-token signing key.
+    SigningKey,
+    /// An account id mapped to the subject identifier in ID tokens (index only).
+    Subject,
+    /// A browser's pre-session cookie, whose index is the token of its forms (index only).
+    FormToken,
 }
 
 impl Field {
     /// Every field, in declaration order.
-    pub const ALL: [Field; 5] = [
+    pub const ALL: [Field; 8] = [
         Field::Mobile,
         Field::IdentityNumber,
         Field::Email,
         Field::Address,
         Field::Name,
+        Field::SigningKey,
+        Field::Subject,
+        Field::FormToken,
     ];
 
     /// Returns the stable code of the field, as bound into ciphertexts and indexes.
@@ -72,6 +81,9 @@ impl Field {
             Field::Email => "email",
             Field::Address => "address",
             Field::Name => "name",
+            Field::SigningKey => "signing_key",
+            Field::Subject => "subject",
+            Field::FormToken => "form_token",
         }
     }
 }
@@ -151,7 +163,7 @@ pub enum CryptoError {
 ///   `+86 138-0013-8000` becomes `13800138000`;
 /// - [`Field::IdentityNumber`] uppercases a final `x` check character;
 /// - [`Field::Email`] lowercases the whole address;
-/// - [`Field::Address`] and [`Field::Name`] are only trimmed.
+/// - every other field is only trimmed.
 pub fn normalize_for_index(field: Field, value: &str) -> String {
     let value = value.trim();
     match field {
@@ -170,7 +182,9 @@ pub fn normalize_for_index(field: Field, value: &str) -> String {
             None => value.to_string(),
         },
         Field::Email => value.to_lowercase(),
-        Field::Address | Field::Name => value.to_string(),
+        Field::Address | Field::Name | Field::SigningKey | Field::Subject | Field::FormToken => {
+            value.to_string()
+        }
     }
 }
 

@@ -2,8 +2,9 @@
 -- provider that signs them in on each site. Personal data is stored sealed (SM4-GCM, key
 -- outside the database); the *_index columns hold HMAC-SM3 lookup digests, never the value.
 
+-- AUTOINCREMENT: a deleted account's id is never given to a new one.
 CREATE TABLE citizens (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL CHECK (kind IN ('person', 'business')),
     display_name TEXT NOT NULL,
     mobile_sealed TEXT,

@@ -11,7 +11,7 @@ use crate::fixtures::dbs;
 /// One column as both backends can describe it: table, column, common type, nullable.
 type ColumnShape = (String, String, &'static str, bool);
 
-const TABLES: [&str; 32] = [
+const TABLES: [&str; 49] = [
     "organizations",
     "sites",
     "site_language_versions",
@@ -44,6 +44,23 @@ const TABLES: [&str; 32] = [
     "search_misses",
     "calendar_days",
     "calendar_years",
+    "citizens",
+    "citizen_links",
+    "citizen_codes",
+    "id_sessions",
+    "site_sessions",
+    "sign_in_requests",
+    "oidc_clients",
+    "oidc_grants",
+    "oidc_keys",
+    "rate_counters",
+    "cases",
+    "case_attachments",
+    "case_events",
+    "case_deadlines",
+    "sensitive_words",
+    "consultations",
+    "consultation_opinions",
 ];
 
 fn common_type(declared: &str) -> &'static str {
