@@ -72,11 +72,18 @@ pub(crate) const TEMPLATES: [(&str, &str); 16] = [
 ];
 
 /// Static files of the default theme: name, bytes and content type.
-const STATIC_FILES: [(&str, &[u8], &str); 1] = [(
-    "site.css",
-    include_bytes!("../../../themes/default/static/site.css"),
-    "text/css; charset=utf-8",
-)];
+const STATIC_FILES: [(&str, &[u8], &str); 2] = [
+    (
+        "site.css",
+        include_bytes!("../../../themes/default/static/site.css"),
+        "text/css; charset=utf-8",
+    ),
+    (
+        "challenge.js",
+        include_bytes!("../../../themes/default/static/challenge.js"),
+        "text/javascript; charset=utf-8",
+    ),
+];
 
 /// Returns the bytes and the content type of the default theme's static file `name` (such as
 /// `site.css`, served at `/static/site.css`), or `None` when the theme has no such file.

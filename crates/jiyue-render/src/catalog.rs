@@ -13,7 +13,8 @@ use crate::RenderError;
 pub const FALLBACK_LANG: &str = "zh-CN";
 
 /// The compiled-in Fluent sources, by BCP 47 tag: the public theme's messages, then the
-/// admin interface's, then the admin tools' (working-day calendar, search terms). Each language's files load into one bundle, so a key defined in two of
+/// admin interface's, then the admin tools' (working-day calendar, search terms), then the citizen pages'
+/// (accounts, sign-in, cases). Each language's files load into one bundle, so a key defined in two of
 /// them is an error.
 pub(crate) const SOURCES: [(&str, &[FluentSource]); 2] = [
     (
@@ -31,6 +32,10 @@ pub(crate) const SOURCES: [(&str, &[FluentSource]); 2] = [
                 file: "admin-tools.zh-CN.ftl",
                 text: include_str!("../../../themes/default/i18n/admin-tools.zh-CN.ftl"),
             },
+            FluentSource {
+                file: "citizen.zh-CN.ftl",
+                text: include_str!("../../../themes/default/i18n/citizen.zh-CN.ftl"),
+            },
         ],
     ),
     (
@@ -47,6 +52,10 @@ pub(crate) const SOURCES: [(&str, &[FluentSource]); 2] = [
             FluentSource {
                 file: "admin-tools.en.ftl",
                 text: include_str!("../../../themes/default/i18n/admin-tools.en.ftl"),
+            },
+            FluentSource {
+                file: "citizen.en.ftl",
+                text: include_str!("../../../themes/default/i18n/citizen.en.ftl"),
             },
         ],
     ),

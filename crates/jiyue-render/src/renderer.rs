@@ -173,6 +173,48 @@ impl Renderer {
         self.render("services_stats.html", Some(&page.site), head, page)
     }
 
+    /// Renders a citizen page (a form, a notice, a list of cases or replies) on a site, with
+    /// its layout and the national meta tags of the section `column_type`, or on the identity
+    /// host when `site` is `None`. The template receives `page` as given.
+    pub fn citizen_page(
+        &self,
+        template: &str,
+        site: Option<&SiteView>,
+        title: &str,
+        column_type: jiyue_core::ColumnType,
+        page: &impl Serialize,
+    ) -> Result<String, RenderError> {
+        let head = match site {
+            Some(site) => PageHead {
+                title: format!("{title} - {}", site.name),
+                national: Some(NationalMeta {
+                    site_name: site.name.clone(),
+                    site_domain: meta::site_domain(&site.base_url).to_owned(),
+                    site_code: site.code.clone(),
+                    column_name: title.to_owned(),
+                    column_description: title.to_owned(),
+                    column_keywords: String::new(),
+                    column_type: column_type.name_zh(),
+                    article: None,
+                }),
+                canonical_url: None,
+                alternates: Vec::new(),
+                feed: None,
+            },
+            None => PageHead {
+                title: format!(
+                    "{title} - {}",
+                    self.catalog.message(FALLBACK_LANG, "platform-name")
+                ),
+                national: None,
+                canonical_url: None,
+                alternates: Vec::new(),
+                feed: None,
+            },
+        };
+        self.render(template, site, head, page)
+    }
+
     /// Returns the name of a site's services section: its services column's, else the
     /// catalog's.
     fn services_name(&self, site: &SiteView, column: Option<&ColumnView>) -> String {
@@ -272,11 +314,28 @@ pub(crate) const SERVICE_TEMPLATES: [(&str, &str); 5] = [
     ),
 ];
 
+/// Templates of the citizen pages: forms, notices, replied messages and consultations.
+pub(crate) const CITIZEN_TEMPLATES: [(&str, &str); 3] = [
+    (
+        "citizen_form.html",
+        include_str!("../../../themes/default/templates/citizen_form.html"),
+    ),
+    (
+        "citizen_list.html",
+        include_str!("../../../themes/default/templates/citizen_list.html"),
+    ),
+    (
+        "citizen_detail.html",
+        include_str!("../../../themes/default/templates/citizen_detail.html"),
+    ),
+];
+
 /// Returns the default theme's templates as owned name and source pairs.
 fn default_templates() -> Vec<(String, String)> {
     TEMPLATES
         .iter()
         .chain(SERVICE_TEMPLATES.iter())
+        .chain(CITIZEN_TEMPLATES.iter())
         .map(|(name, source)| ((*name).to_owned(), (*source).to_owned()))
         .collect()
 }

@@ -69,7 +69,11 @@ fn add_template_ids(source: &str, ids: &mut BTreeSet<String>) {
 /// Returns the quoted literals in template code that look like message ids.
 fn message_ids_in_templates() -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
-    for (_, source) in TEMPLATES.iter().chain(SERVICE_TEMPLATES.iter()) {
+    for (_, source) in TEMPLATES
+        .iter()
+        .chain(SERVICE_TEMPLATES.iter())
+        .chain(CITIZEN_TEMPLATES.iter())
+    {
         add_template_ids(source, &mut ids);
     }
     ids
@@ -269,7 +273,11 @@ fn admin_messages_load_into_the_same_bundle() {
 #[test]
 fn only_prepared_html_is_marked_safe() {
     let allowed = ["item.body_html", "hit.title_html", "hit.snippet_html"];
-    for (name, source) in TEMPLATES.iter().chain(SERVICE_TEMPLATES.iter()) {
+    for (name, source) in TEMPLATES
+        .iter()
+        .chain(SERVICE_TEMPLATES.iter())
+        .chain(CITIZEN_TEMPLATES.iter())
+    {
         for code in template_code(source) {
             if let Some((expression, _)) = code.split_once("|safe") {
                 let expression = expression.trim();
@@ -285,7 +293,11 @@ fn only_prepared_html_is_marked_safe() {
 
 #[test]
 fn templates_have_no_inline_scripts_or_styles() {
-    for (name, source) in TEMPLATES.iter().chain(SERVICE_TEMPLATES.iter()) {
+    for (name, source) in TEMPLATES
+        .iter()
+        .chain(SERVICE_TEMPLATES.iter())
+        .chain(CITIZEN_TEMPLATES.iter())
+    {
         assert!(!source.contains("style="), "{name} has a style attribute");
         assert!(!source.contains("<style"), "{name} has a style element");
         for (index, _) in source.match_indices("<script") {

@@ -13,6 +13,8 @@ pub enum HostTarget {
     Redirect(String),
     /// The platform's directory of every hosted site.
     Directory,
+    /// The identity service: citizen sign-in and the OpenID Connect provider.
+    Identity,
 }
 
 /// Settings the host table is built from.
@@ -35,6 +37,7 @@ pub struct HostTable {
     hosts: HashMap<String, HostTarget>,
     base_urls: HashMap<SiteId, String>,
     directory_url: String,
+    identity_url: String,
 }
 
 impl HostTable {
@@ -68,6 +71,13 @@ impl HostTable {
             format!("sites.{}", config.platform_domain),
             HostTarget::Directory,
         );
+        let identity_host = public(&format!("id.{}", config.platform_domain));
+        table.identity_url = base_url(&identity_host, config);
+        table.hosts.insert(identity_host, HostTarget::Identity);
+        table.hosts.insert(
+            format!("id.{}", config.platform_domain),
+            HostTarget::Identity,
+        );
         if config.demo {
             table
                 .hosts
@@ -100,6 +110,19 @@ impl HostTable {
     /// Returns the base URL of the platform directory.
     pub fn directory_url(&self) -> &str {
         &self.directory_url
+    }
+
+    /// Returns the base URL of the identity service, the issuer of its ID tokens.
+    pub fn identity_url(&self) -> &str {
+        &self.identity_url
+    }
+
+    /// Returns the site whose public base URL is `base_url`.
+    pub fn site_by_base_url(&self, base_url: &str) -> Option<SiteId> {
+        self.base_urls
+            .iter()
+            .find(|(_, url)| url.as_str() == base_url)
+            .map(|(id, _)| *id)
     }
 }
 

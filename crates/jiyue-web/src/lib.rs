@@ -8,6 +8,7 @@ pub mod access;
 pub mod admin;
 pub mod api;
 pub mod cache;
+pub mod citizen;
 pub mod csv_safe;
 pub mod headers;
 pub mod hosts;
@@ -140,6 +141,8 @@ pub struct App {
     pub(crate) miss_permits: Arc<tokio::sync::Semaphore>,
     /// The published services, loaded once after each change, and the number of changes seen.
     services: RwLock<(u64, Option<Arc<Vec<PublishedService>>>)>,
+    /// Citizen accounts, sign-in and cases; `None` when the platform runs without them.
+    pub citizens: Option<Arc<citizen::CitizenServices>>,
 }
 
 impl App {
@@ -152,6 +155,7 @@ impl App {
         admin: AdminConfig,
         audit_mac: Arc<dyn ChainMac>,
         clock: Arc<dyn Clock>,
+        citizens: Option<Arc<citizen::CitizenServices>>,
     ) -> Result<Arc<Self>, jiyue_db::DbError> {
         let sites = db.sites().await?;
         let directory = SiteDirectory::build(sites, &config.hosts);
@@ -172,6 +176,7 @@ impl App {
             calendar: RwLock::new(Arc::new(calendar)),
             miss_permits: Arc::new(tokio::sync::Semaphore::new(4)),
             services: RwLock::new((0, None)),
+            citizens,
         }))
     }
 

@@ -26,23 +26,15 @@ const MAX_BODY_BYTES: u64 = 1024 * 1024;
 /// Handles one public request. Rendering and searching are limited to `timeout`; a cache hit
 /// sends stored bytes and needs no limit. Paths under `/api/` go to the JSON API, uncached.
 pub async fn handle<B>(
-    app: &App,
+    app: &Arc<App>,
     request: Request<B>,
     peer: SocketAddr,
     timeout: Duration,
-) -> Response<Full<Bytes>> {
-    let method = request.method();
-    let api = request.uri().path().starts_with(crate::api::PREFIX);
-    if method != Method::GET && method != Method::HEAD && !api {
-        let mut response = plain_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method not allowed: public pages accept GET and HEAD",
-        );
-        response
-            .headers_mut()
-            .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
-        return response;
-    }
+) -> Response<Full<Bytes>>
+where
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
     let declared_length = request
         .headers()
         .get(CONTENT_LENGTH)
@@ -52,6 +44,8 @@ pub async fn handle<B>(
         return plain_error(StatusCode::PAYLOAD_TOO_LARGE, "request body too large");
     }
 
+    let method = request.method().clone();
+    let api = request.uri().path().starts_with(crate::api::PREFIX);
     let head_only = method == Method::HEAD;
     let host = request
         .headers()
@@ -72,7 +66,27 @@ pub async fn handle<B>(
         }
         Some(HostTarget::Directory) => Target::Directory,
         Some(HostTarget::Site(id)) => Target::Site(*id),
+        Some(HostTarget::Identity) => {
+            let client = client(app, &request, peer);
+            return crate::citizen::identity_request(app, request, client, timeout).await;
+        }
     };
+    if let Target::Site(site_id) = target {
+        if crate::citizen::is_interactive(path) {
+            let client = client(app, &request, peer);
+            return crate::citizen::site_request(app, site_id, request, client, timeout).await;
+        }
+    }
+    if method != Method::GET && method != Method::HEAD && !api {
+        let mut response = plain_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method not allowed: public pages accept GET and HEAD",
+        );
+        response
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
     let cache_key = target.cache_key();
 
     if api {

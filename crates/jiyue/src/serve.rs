@@ -11,6 +11,7 @@ use jiyue_core::Clock;
 use jiyue_db::Db;
 use jiyue_render::Renderer;
 use jiyue_search::SearchIndex;
+use jiyue_web::citizen::{CitizenConfig, CitizenServices};
 use jiyue_web::hosts::HostConfig;
 use jiyue_web::net::IpBlock;
 use jiyue_web::server::{run_admin, run_public, ListenerLimits};
@@ -138,6 +139,8 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
     jiyue_web::admin::render::check().context("loading the admin templates failed")?;
     let admin_config = resolve_admin(args, &file, admin_addr.ip().is_loopback())?;
     let audit_mac = load_audit_key(&data.data_dir)?;
+    let cookie_secure = config.hosts.scheme == "https";
+    let citizens = citizen_services(&data.data_dir, file.citizens.as_ref(), cookie_secure)?;
     let app = App::new(
         db,
         search.clone(),
@@ -146,6 +149,7 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
         admin_config,
         audit_mac,
         clock,
+        Some(citizens),
     )
     .await?;
     if search.needs_rebuild() {
@@ -188,6 +192,53 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
         shutdown,
         tasks,
     })
+}
+
+/// Returns the path of the personal-data key file in a data folder.
+pub fn personal_key_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("keys").join("personal.key")
+}
+
+/// Builds the citizen services: the personal-data cipher from its key file (created on first
+/// start) and the mail and SMS channels, which default to folders under the data folder.
+pub fn citizen_services(
+    data_dir: &Path,
+    file: Option<&crate::settings::CitizensFile>,
+    cookie_secure: bool,
+) -> anyhow::Result<Arc<CitizenServices>> {
+    let key_path = file
+        .and_then(|file| file.personal_key_file.clone())
+        .unwrap_or_else(|| personal_key_path(data_dir));
+    let cipher = jiyue_auth::SoftwareSm4::load_or_create(&key_path)
+        .with_context(|| format!("cannot load the personal-data key {}", key_path.display()))?;
+    let mail_config = file
+        .and_then(|file| file.mail.clone())
+        .unwrap_or_else(|| jiyue_notify::MailConfig::folder_in(data_dir));
+    let sms_config = file
+        .and_then(|file| file.sms.clone())
+        .unwrap_or_else(|| jiyue_notify::SmsConfig::folder_in(data_dir));
+    let mail =
+        jiyue_notify::mail_channel(&mail_config).context("invalid [citizens.mail] settings")?;
+    let sms = jiyue_notify::sms_channel(&sms_config).context("invalid [citizens.sms] settings")?;
+    tracing::info!(mail = %mail.describe(), sms = %sms.describe(), "citizen channels ready");
+    let mut config = CitizenConfig {
+        cookie_secure,
+        upstream: file.and_then(|file| file.upstream.clone()),
+        ..CitizenConfig::default()
+    };
+    if let Some(hours) = file.and_then(|file| file.session_hours) {
+        if !(1..=720).contains(&hours) {
+            anyhow::bail!("invalid [citizens] session_hours {hours}: expected 1 to 720 hours");
+        }
+        config.session_lifetime = chrono::Duration::hours(i64::from(hours));
+        config.site_session_lifetime = config.session_lifetime;
+    }
+    Ok(Arc::new(CitizenServices::new(
+        config,
+        Arc::new(cipher),
+        mail,
+        sms,
+    )))
 }
 
 /// Loads the audit log's chain key from the data folder, creating it on first start.

@@ -91,6 +91,23 @@ pub struct ConfigFile {
     pub public_scheme: Option<String>,
     pub public_port: Option<u16>,
     pub admin: Option<AdminFile>,
+    pub citizens: Option<CitizensFile>,
+}
+
+/// The `[citizens]` section of the config file: citizen accounts and their channels.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CitizensFile {
+    /// The key file that seals personal data; default `<data_dir>/keys/personal.key`.
+    pub personal_key_file: Option<PathBuf>,
+    /// Hours a sign-in lasts, on the identity host and on each site.
+    pub session_hours: Option<u32>,
+    /// Where e-mail goes; default the `outbox-mail` folder of the data folder.
+    pub mail: Option<jiyue_notify::MailConfig>,
+    /// Where SMS goes; default the `outbox-sms` folder of the data folder.
+    pub sms: Option<jiyue_notify::SmsConfig>,
+    /// The upstream provincial identity provider citizens may sign in with.
+    pub upstream: Option<jiyue_web::citizen::UpstreamConfig>,
 }
 
 /// The `[admin]` section of the config file.

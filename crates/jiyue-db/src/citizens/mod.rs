@@ -139,6 +139,9 @@ pub struct NewCitizen {
     pub password_hash: Option<String>,
     pub business_name: Option<String>,
     pub credit_code: Option<String>,
+    /// The upstream account the new account is linked to, for accounts made at a federated
+    /// sign-in: the issuer URL and the subject there.
+    pub upstream: Option<(String, String)>,
 }
 
 /// What the holder may change on the profile page. `None` leaves a field as it is.
@@ -225,9 +228,10 @@ impl Db {
     /// a conflict; callers that must not reveal registrations look the value up first.
     pub async fn create_citizen(&self, citizen: NewCitizen) -> Result<CitizenId> {
         let display_name = check_display_name(&citizen.display_name)?;
-        if citizen.mobile.is_none() && citizen.email.is_none() {
+        if citizen.mobile.is_none() && citizen.email.is_none() && citizen.upstream.is_none() {
             return Err(DbError::Invalid(
-                "an account needs a mobile number or an e-mail address".to_string(),
+                "an account needs a mobile number, an e-mail address or an upstream account"
+                    .to_string(),
             ));
         }
         let now = micros(self.now());
@@ -259,6 +263,16 @@ impl Db {
             .await
             .map_err(|error| clash(error, "the mobile number or e-mail address"))?;
         let id = row.int("id")?;
+        if let Some((issuer, subject)) = &citizen.upstream {
+            tx.conn()
+                .execute(
+                    "INSERT INTO citizen_links (issuer, subject, citizen_id, linked_at) \
+                     VALUES ($1, $2, $3, $4)",
+                    args![issuer.as_str(), subject.as_str(), id, now],
+                )
+                .await
+                .map_err(|error| clash(error, "the upstream account"))?;
+        }
         tx.commit().await?;
         Ok(id)
     }

@@ -35,6 +35,7 @@ fn person(mobile: Option<&str>, email: Option<&str>) -> NewCitizen {
         password_hash: None,
         business_name: None,
         credit_code: None,
+        upstream: None,
     }
 }
 
