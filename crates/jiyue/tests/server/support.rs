@@ -20,6 +20,7 @@ pub const HOSTS: &[&str] = &[
     "zsj.jl.localhost",
     "www.changchun.localhost",
     "sites.jl.localhost",
+    "id.jl.localhost",
     "localhost",
     "unknown.example",
 ];
