@@ -27,10 +27,10 @@ pub const MAIL_OUTBOX_DIR: &str = "outbox-mail";
 /// Name of the SMS outbox folder under the data directory.
 pub const SMS_OUTBOX_DIR: &str = "outbox-sms";
 
-/// Default timeout for one SMTP command or one gateway request, in seconds.
+/// Default timeout for sending one message by SMTP or through the gateway, in seconds.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 
-/// Where e-mail goes.
+/// Destination of e-mail: a folder or an SMTP server.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
 pub enum MailConfig {
@@ -45,10 +45,10 @@ pub enum MailConfig {
         host: String,
         /// Server port, usually 587 for STARTTLS, 465 for TLS and 25 for a plain relay.
         port: u16,
-        /// How the connection is encrypted; STARTTLS when not set.
+        /// Encryption of the connection, STARTTLS when not set.
         #[serde(default)]
         security: SmtpSecurity,
-        /// User name for SMTP AUTH; no authentication when not set.
+        /// User name for SMTP AUTH. Without it the channel does not authenticate.
         #[serde(default)]
         username: Option<String>,
         /// Password for SMTP AUTH. Never shown by `Debug`.
@@ -56,7 +56,8 @@ pub enum MailConfig {
         password: Option<String>,
         /// The From address of every message, `local@domain`.
         from: String,
-        /// Timeout for connecting and for each SMTP command, in seconds.
+        /// Timeout for sending one message, from connecting to the server's last reply, in
+        /// seconds.
         #[serde(default = "default_timeout_secs")]
         timeout_secs: u64,
     },
@@ -110,7 +111,7 @@ pub enum SmtpSecurity {
     Tls,
 }
 
-/// Where SMS messages go.
+/// Destination of SMS messages: a folder or an HTTP gateway.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
 pub enum SmsConfig {
@@ -121,7 +122,8 @@ pub enum SmsConfig {
     },
     /// Posts each message as JSON to an HTTP gateway.
     Http {
-        /// The gateway endpoint, `http://` or `https://`.
+        /// The gateway endpoint, `http://` or `https://`. `Debug` shows it without user info
+        /// and query.
         url: String,
         /// Bearer token sent in the `Authorization` header. Never shown by `Debug`.
         #[serde(default)]
@@ -151,11 +153,19 @@ impl fmt::Debug for SmsConfig {
                 timeout_secs,
             } => f
                 .debug_struct("Http")
-                .field("url", url)
+                .field("url", &debug_url(url))
                 .field("token", &token.as_ref().map(|_| "<redacted>"))
                 .field("timeout_secs", timeout_secs)
                 .finish(),
         }
+    }
+}
+
+/// Returns the URL without user info and query, which may carry credentials.
+fn debug_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(parsed) => crate::sms::display_url(&parsed),
+        Err(_) => "<invalid URL>".to_owned(),
     }
 }
 

@@ -16,7 +16,7 @@ pub enum NotifyError {
     InvalidAddress {
         /// The address, masked.
         value: String,
-        /// What is wrong with it.
+        /// The reason the address is invalid.
         reason: &'static str,
     },
 
@@ -30,7 +30,7 @@ pub enum NotifyError {
     /// An SMS recipient is not a mainland mobile number.
     #[error(
         "invalid mobile number {value}: expected 11 digits starting with 1, such as \
-         13812345678, without country code, spaces or dashes"
+         13800138000, without country code, spaces or dashes"
     )]
     InvalidMobile {
         /// The number, masked.
@@ -52,7 +52,7 @@ pub enum NotifyError {
     InvalidConfig {
         /// The setting, such as `smtp.from` or `sms.url`.
         setting: &'static str,
-        /// What is wrong and how to fix it.
+        /// The problem and its fix.
         message: String,
     },
 
@@ -63,7 +63,7 @@ pub enum NotifyError {
     /// Reading or writing an outbox folder failed.
     #[error("could not {action} {path}: {source}; check that the folder exists and that the server's user can write to it")]
     Io {
-        /// What was being done, such as `write` or `create folder`.
+        /// The operation, such as `write` or `create folder`.
         action: &'static str,
         /// The file or folder.
         path: PathBuf,
@@ -76,12 +76,12 @@ pub enum NotifyError {
     Unreadable {
         /// The file.
         path: PathBuf,
-        /// What could not be parsed.
+        /// The parse failure.
         reason: String,
     },
 
-    /// The SMTP server did not answer within the configured timeout.
-    #[error("SMTP server {server} did not answer within {secs} s; check that it is reachable or raise timeout_secs")]
+    /// The SMTP server did not finish the delivery within the configured timeout.
+    #[error("SMTP server {server} timed out after {secs} s; check that it is reachable or raise timeout_secs")]
     SmtpTimedOut {
         /// `host:port` of the server.
         server: String,
@@ -113,12 +113,12 @@ pub enum NotifyError {
     SmtpFailed {
         /// `host:port` of the server.
         server: String,
-        /// What failed, such as a refused connection or a TLS handshake failure.
+        /// The failure, such as a refused connection or a TLS handshake failure.
         detail: String,
     },
 
-    /// The SMS gateway answered with a status other than 2xx.
-    #[error("SMS gateway {url} answered HTTP {status}: {body}")]
+    /// The SMS gateway responded with a status other than 2xx.
+    #[error("SMS gateway {url} returned HTTP {status}: {body}")]
     GatewayStatus {
         /// The gateway URL without its query string.
         url: String,
@@ -128,8 +128,8 @@ pub enum NotifyError {
         body: String,
     },
 
-    /// The SMS gateway did not answer within the configured timeout.
-    #[error("SMS gateway {url} did not answer within {secs} s; check that it is reachable or raise timeout_secs")]
+    /// The SMS gateway did not respond within the configured timeout.
+    #[error("SMS gateway {url} timed out after {secs} s; check that it is reachable or raise timeout_secs")]
     GatewayTimedOut {
         /// The gateway URL without its query string.
         url: String,
@@ -137,19 +137,19 @@ pub enum NotifyError {
         secs: u64,
     },
 
-    /// Connecting to the SMS gateway or reading its answer failed.
+    /// Connecting to the SMS gateway or reading its response failed.
     #[error("could not send SMS through gateway {url}: {detail}; check that the gateway is running and the URL is right")]
     GatewayFailed {
         /// The gateway URL without its query string.
         url: String,
-        /// What failed.
+        /// The failure.
         detail: String,
     },
 }
 
 impl NotifyError {
-    /// Tells whether sending again later may succeed: timeouts, deferrals, connection
-    /// failures and gateway answers of 429 or 5xx.
+    /// Returns whether sending again later may succeed: true for timeouts, deferrals,
+    /// connection failures and gateway responses of 429 or 5xx.
     pub fn is_transient(&self) -> bool {
         match self {
             Self::SmtpTimedOut { .. }

@@ -42,7 +42,7 @@ pub trait MailChannel: Send + Sync {
     /// # Errors
     ///
     /// A validation error for a malformed recipient or subject, or an error from the
-    /// folder or server. [`NotifyError::is_transient`] tells whether a retry may help.
+    /// folder or server. [`NotifyError::is_transient`] returns whether a retry may help.
     fn send(&self, mail: &Mail) -> BoxFuture<'_, Result<Delivery, NotifyError>>;
 
     /// Describes where messages go, for the startup log, without secrets.
@@ -56,7 +56,7 @@ pub trait SmsChannel: Send + Sync {
     /// # Errors
     ///
     /// A validation error for a malformed number or template name, or an error from the
-    /// folder or gateway. [`NotifyError::is_transient`] tells whether a retry may help.
+    /// folder or gateway. [`NotifyError::is_transient`] returns whether a retry may help.
     fn send(&self, sms: &Sms) -> BoxFuture<'_, Result<Delivery, NotifyError>>;
 
     /// Describes where messages go, for the startup log, without secrets.
@@ -68,7 +68,7 @@ pub trait SmsChannel: Send + Sync {
 pub struct Delivery {
     /// The outbox file name for folder channels. For SMTP, the server's queue id when its
     /// reply has one, else the Message-ID. For the SMS gateway, the `id` field of its JSON
-    /// answer, or empty when the answer has none.
+    /// response, or empty when the response has none.
     pub id: String,
 }
 

@@ -93,9 +93,7 @@ impl MailChannel for FolderMail {
         Box::pin(async move {
             let bytes = prepared?.formatted();
             let name = outbox::file_name(at, "eml");
-            let dir = self.dir.clone();
-            let file = name.clone();
-            spawn_write(move || outbox::write_atomic(&dir, &file, &bytes)).await?;
+            outbox::write_off_runtime(self.dir.clone(), name.clone(), bytes).await?;
 
             tracing::info!(to = %masked_to, file = %name, "mail written to the outbox folder");
             Ok(Delivery { id: name })
@@ -104,20 +102,6 @@ impl MailChannel for FolderMail {
 
     fn describe(&self) -> String {
         format!("folder {}", self.dir.display())
-    }
-}
-
-/// Runs a blocking outbox write off the async runtime's worker threads.
-pub(crate) async fn spawn_write(
-    write: impl FnOnce() -> Result<(), NotifyError> + Send + 'static,
-) -> Result<(), NotifyError> {
-    match tokio::task::spawn_blocking(write).await {
-        Ok(result) => result,
-        Err(error) => Err(NotifyError::Io {
-            action: "write to",
-            path: PathBuf::from("the outbox folder"),
-            source: std::io::Error::other(error.to_string()),
-        }),
     }
 }
 
@@ -130,13 +114,14 @@ pub struct StoredMail {
     pub to: String,
     /// The decoded subject.
     pub subject: String,
-    /// The decoded plain text body.
+    /// The decoded plain text body, with the CRLF line breaks of the message turned back
+    /// into LF.
     pub text: String,
     /// The decoded HTML body, when the message has one.
     pub html: Option<String>,
 }
 
-/// Reads every message in a mail outbox folder, oldest first. A missing folder holds none.
+/// Reads every message in a mail outbox folder, oldest first. A missing folder has none.
 ///
 /// # Errors
 ///
@@ -175,10 +160,10 @@ fn parse_stored(path: &Path) -> Result<StoredMail, NotifyError> {
         subject: parsed.subject().unwrap_or_default().to_owned(),
         text: parsed
             .body_text(0)
-            .map(|text| text.into_owned())
+            .map(|text| text.replace("\r\n", "\n"))
             .unwrap_or_default(),
         html: html
             .and_then(|part| part.text_contents())
-            .map(str::to_owned),
+            .map(|html| html.replace("\r\n", "\n")),
     })
 }

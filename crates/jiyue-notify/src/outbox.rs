@@ -53,6 +53,26 @@ pub(crate) fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> Result<()
     Ok(())
 }
 
+/// Runs [`write_atomic`] on tokio's blocking thread pool, so the file system never stalls
+/// the async worker threads.
+pub(crate) async fn write_off_runtime(
+    dir: PathBuf,
+    name: String,
+    contents: Vec<u8>,
+) -> Result<(), NotifyError> {
+    let path = dir.join(&name);
+    let write = move || write_atomic(&dir, &name, &contents);
+
+    match tokio::task::spawn_blocking(write).await {
+        Ok(result) => result,
+        Err(error) => Err(NotifyError::Io {
+            action: "write",
+            path,
+            source: std::io::Error::other(error.to_string()),
+        }),
+    }
+}
+
 /// Lists the files in `dir` whose names end in `.<extension>` and do not start with `.`,
 /// oldest first. A missing folder has no files.
 pub(crate) fn list(dir: &Path, extension: &str) -> Result<Vec<PathBuf>, NotifyError> {

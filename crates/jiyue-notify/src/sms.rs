@@ -9,7 +9,6 @@ use futures_util::future::BoxFuture;
 use jiyue_core::{mask_personal_data, Clock};
 use serde::Serialize;
 
-use crate::mail::spawn_write;
 use crate::{mask_address, outbox, Delivery, NotifyError, Sms, SmsChannel};
 
 /// Maximum number of characters of a gateway's error body kept in the error message.
@@ -41,9 +40,7 @@ impl SmsChannel for FolderSms {
         Box::pin(async move {
             let bytes = prepared?;
             let name = outbox::file_name(at, "json");
-            let dir = self.dir.clone();
-            let file = name.clone();
-            spawn_write(move || outbox::write_atomic(&dir, &file, &bytes)).await?;
+            outbox::write_off_runtime(self.dir.clone(), name.clone(), bytes).await?;
 
             tracing::info!(to = %masked_to, file = %name, "SMS written to the outbox folder");
             Ok(Delivery { id: name })
@@ -55,7 +52,7 @@ impl SmsChannel for FolderSms {
     }
 }
 
-/// Reads every message in an SMS outbox folder, oldest first. A missing folder holds none.
+/// Reads every message in an SMS outbox folder, oldest first. A missing folder has none.
 ///
 /// # Errors
 ///
@@ -78,7 +75,7 @@ pub fn read_folder_sms(dir: &Path) -> Result<Vec<Sms>, NotifyError> {
 pub(crate) struct HttpSms {
     client: reqwest::Client,
     url: reqwest::Url,
-    shown_url: String,
+    display_url: String,
     token: Option<String>,
     timeout_secs: u64,
 }
@@ -129,7 +126,7 @@ impl HttpSms {
 
         Ok(Self {
             client,
-            shown_url: shown_url(&parsed),
+            display_url: display_url(&parsed),
             url: parsed,
             token: token.map(str::to_owned),
             timeout_secs,
@@ -158,7 +155,7 @@ impl HttpSms {
 
         if !status.is_success() {
             return Err(NotifyError::GatewayStatus {
-                url: self.shown_url.clone(),
+                url: self.display_url.clone(),
                 status: status.as_u16(),
                 body: masked_snippet(&text),
             });
@@ -170,7 +167,7 @@ impl HttpSms {
     }
 
     fn map_error(&self, error: reqwest::Error) -> NotifyError {
-        let url = self.shown_url.clone();
+        let url = self.display_url.clone();
         if error.is_timeout() {
             return NotifyError::GatewayTimedOut {
                 url,
@@ -178,7 +175,7 @@ impl HttpSms {
             };
         }
 
-        // The URL may carry credentials in its query, and `shown_url` already names the gateway.
+        // The URL may carry credentials in its query, and `display_url` already names the gateway.
         let error = error.without_url();
         let mut detail = error.to_string();
         let mut source = std::error::Error::source(&error);
@@ -206,18 +203,18 @@ impl SmsChannel for HttpSms {
 
         Box::pin(async move {
             let delivery = self.post(body?).await?;
-            tracing::info!(to = %masked_to, gateway = %self.shown_url, id = %delivery.id, "SMS sent");
+            tracing::info!(to = %masked_to, gateway = %self.display_url, id = %delivery.id, "SMS sent");
             Ok(delivery)
         })
     }
 
     fn describe(&self) -> String {
-        format!("HTTP SMS gateway {}", self.shown_url)
+        format!("HTTP SMS gateway {}", self.display_url)
     }
 }
 
 /// Returns the URL without user info, query and fragment, for messages and logs.
-pub(crate) fn shown_url(url: &reqwest::Url) -> String {
+pub(crate) fn display_url(url: &reqwest::Url) -> String {
     let mut shown = url.clone();
     shown.set_query(None);
     shown.set_fragment(None);
@@ -227,7 +224,7 @@ pub(crate) fn shown_url(url: &reqwest::Url) -> String {
     shown.to_string()
 }
 
-/// Returns the `id` field of a JSON object answer, as text, or `None` when there is none.
+/// Returns the `id` field of a JSON object response, as text, or `None` when there is none.
 fn gateway_id(body: &str) -> Option<String> {
     let value: serde_json::Value = serde_json::from_str(body).ok()?;
     match value.get("id")? {

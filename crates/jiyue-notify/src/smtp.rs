@@ -101,6 +101,11 @@ impl SmtpMail {
     }
 }
 
+/// Returns lettre's TLS mode for `security`. Certificates are checked with rustls against the
+/// Mozilla roots bundled by the `webpki-roots` crate, not the system store.
+///
+/// NOTE: the tests cover only the plain mode and a server that lacks STARTTLS. No test runs
+/// a TLS handshake, because the test server has no certificate.
 fn tls(host: &str, security: SmtpSecurity) -> Result<Tls, NotifyError> {
     let parameters = || {
         TlsParameters::new(host.to_owned()).map_err(|error| NotifyError::InvalidConfig {
@@ -129,15 +134,22 @@ impl MailChannel for SmtpMail {
                 .map(str::to_owned)
                 .unwrap_or_default();
 
-            let response = self
-                .transport
-                .send(message)
-                .await
-                .map_err(|error| self.map_error(&error))?;
+            // lettre's own timeout covers only connecting, so a server that accepts the
+            // connection and then stalls would hold the caller forever without this one.
+            let limit = Duration::from_secs(self.timeout_secs);
+            let response = match tokio::time::timeout(limit, self.transport.send(message)).await {
+                Ok(sent) => sent.map_err(|error| self.map_error(&error))?,
+                Err(_) => {
+                    return Err(NotifyError::SmtpTimedOut {
+                        server: self.server.clone(),
+                        secs: self.timeout_secs,
+                    })
+                }
+            };
 
             // Servers such as Postfix reply `250 2.0.0 Ok: queued as 4Xb7Qd1Zz9z`, and that
             // queue id finds the message in the server's log. Other replies have no id, so the
-            // Message-ID stands in.
+            // Message-ID is used instead.
             let queue_id = response
                 .message()
                 .find_map(|line| line.split_once("queued as ").map(|(_, id)| id.trim()))

@@ -140,7 +140,12 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
     let admin_config = resolve_admin(args, &file, admin_addr.ip().is_loopback())?;
     let audit_mac = load_audit_key(&data.data_dir)?;
     let cookie_secure = config.hosts.scheme == "https";
-    let citizens = citizen_services(&data.data_dir, file.citizens.as_ref(), cookie_secure)?;
+    let citizens = citizen_services(
+        &data.data_dir,
+        file.citizens.as_ref(),
+        cookie_secure,
+        clock.clone(),
+    )?;
     let app = App::new(
         db,
         search.clone(),
@@ -205,6 +210,7 @@ pub fn citizen_services(
     data_dir: &Path,
     file: Option<&crate::settings::CitizensFile>,
     cookie_secure: bool,
+    clock: Arc<dyn Clock>,
 ) -> anyhow::Result<Arc<CitizenServices>> {
     let key_path = file
         .and_then(|file| file.personal_key_file.clone())

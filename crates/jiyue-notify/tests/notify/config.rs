@@ -23,7 +23,7 @@ fn config_smtp_and_http_from_toml() {
 
         [sms]
         kind = "http"
-        url = "http://sms.internal/send"
+        url = "http://sms.internal/send?key=query-secret"
         token = "sms-secret"
         timeout_secs = 10
         "#,
@@ -45,7 +45,7 @@ fn config_smtp_and_http_from_toml() {
     assert_eq!(
         file.sms,
         SmsConfig::Http {
-            url: "http://sms.internal/send".to_owned(),
+            url: "http://sms.internal/send?key=query-secret".to_owned(),
             token: Some("sms-secret".to_owned()),
             timeout_secs: 10,
         }
@@ -54,6 +54,8 @@ fn config_smtp_and_http_from_toml() {
     let debug = format!("{file:?}");
     assert!(!debug.contains("mail-secret"), "{debug}");
     assert!(!debug.contains("sms-secret"), "{debug}");
+    assert!(!debug.contains("query-secret"), "{debug}");
+    assert!(debug.contains("http://sms.internal/send"), "{debug}");
     assert!(debug.contains("<redacted>"), "{debug}");
 }
 

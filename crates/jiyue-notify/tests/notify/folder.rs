@@ -10,7 +10,7 @@ use jiyue_notify::{
     sms_channel_with_clock, Mail, MailConfig, Sms, SmsConfig,
 };
 
-use crate::peers::parse_mail;
+use crate::peers::{crlf, parse_mail};
 
 const SUBJECT: &str = "【吉粤政务】注册验证码 Sign-up code";
 const TEXT: &str = "您好，张三：\n\n您的注册验证码是 482913，10 分钟内有效。请勿泄露给他人。\n\n吉粤省人民政府门户网站\n";
@@ -69,7 +69,7 @@ async fn folder_mail_python_reads_it() {
     assert_eq!(parsed["to"], "zhangsan@example.cn");
     assert_eq!(parsed["content_type"], "text/plain");
     assert_eq!(parsed["text_charset"], "utf-8");
-    assert_eq!(parsed["text"], TEXT);
+    assert_eq!(parsed["text"], crlf(TEXT));
     assert_eq!(parsed["headers_ascii"], true);
     assert_eq!(parsed["date"], "Sat, 05 Dec 2026 01:30:00 +0000");
     assert_eq!(parsed["defects"], serde_json::json!([]));
@@ -77,12 +77,18 @@ async fn folder_mail_python_reads_it() {
     let parsed = parse_mail(&dir.join(&both.id));
     assert_eq!(parsed["content_type"], "multipart/alternative");
     assert_eq!(parsed["subject"], SUBJECT);
-    assert_eq!(parsed["text"], TEXT);
+    assert_eq!(parsed["text"], crlf(TEXT));
     assert_eq!(parsed["html"].as_str().map(str::trim_end), Some(HTML));
     assert_eq!(parsed["defects"], serde_json::json!([]));
 
+    // Both files share a timestamp, so find the HTML one by name, not by position.
     let stored = read_folder_mail(&dir).unwrap();
-    assert_eq!(stored[1].html.as_deref().map(str::trim_end), Some(HTML));
+    let with_html = stored
+        .iter()
+        .find(|mail| mail.file_name == both.id)
+        .unwrap();
+    assert_eq!(with_html.html.as_deref().map(str::trim_end), Some(HTML));
+    assert_eq!(with_html.text, TEXT);
 }
 
 #[tokio::test]

@@ -26,7 +26,7 @@ impl Peer {
     /// Starts `script` with `argument` and waits for the port on its first line of output.
     pub fn start(name: &str, argument: &Path) -> Peer {
         let python = python();
-        let mut child = Command::new(&python)
+        let child = Command::new(&python)
             .arg(script(name))
             .arg(argument)
             .stdout(Stdio::piped())
@@ -39,16 +39,20 @@ impl Peer {
                 )
             });
 
+        // Dropping the peer kills and reaps the process on every path, panics included.
+        let mut peer = Peer { child, port: 0 };
+
         let mut first_line = String::new();
-        let stdout = child.stdout.take().unwrap();
+        let stdout = peer.child.stdout.take().unwrap();
         BufReader::new(stdout).read_line(&mut first_line).unwrap();
         if let Ok(port) = first_line.trim().parse() {
-            return Peer { child, port };
+            peer.port = port;
+            return peer;
         }
 
-        let _ = child.kill();
+        let _ = peer.child.kill();
         let mut stderr = String::new();
-        child
+        peer.child
             .stderr
             .take()
             .unwrap()
@@ -81,7 +85,7 @@ pub fn parse_mail(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-/// Waits up to 5 s for `path` to exist, because a peer may store a request after answering.
+/// Waits up to 5 s for `path` to exist, because a peer may store a request after responding.
 pub fn wait_for(path: &Path) {
     for _ in 0..100 {
         if path.exists() {
@@ -90,4 +94,10 @@ pub fn wait_for(path: &Path) {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     panic!("{} did not appear within 5 s", path.display());
+}
+
+/// Returns `text` with CRLF line breaks, as text bodies travel in MIME (RFC 2046) and as
+/// Python's email package decodes them.
+pub fn crlf(text: &str) -> String {
+    text.replace('\n', "\r\n")
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use jiyue_notify::{mail_channel, Mail, MailConfig, NotifyError, SmtpSecurity};
 
-use crate::peers::{parse_mail, wait_for, Peer};
+use crate::peers::{crlf, parse_mail, wait_for, Peer};
 
 const SUBJECT: &str = "【吉粤政务】请验证您的电子邮箱";
 const TEXT: &str = "李四，您好：\n\n请打开以下链接完成邮箱验证：\nhttp://www.jy.gov.cn/verify?t=abc123\n\n此链接 24 小时内有效。\n";
@@ -53,7 +53,7 @@ async fn smtp_delivers_chinese_mail() {
     wait_for(&stored);
     let parsed = parse_mail(&stored);
     assert_eq!(parsed["subject"], SUBJECT);
-    assert_eq!(parsed["text"], TEXT);
+    assert_eq!(parsed["text"], crlf(TEXT));
     assert_eq!(parsed["to"], "lisi@example.cn");
     assert_eq!(parsed["from"], "noreply@jy.gov.cn");
     assert_eq!(parsed["text_charset"], "utf-8");
@@ -83,8 +83,43 @@ async fn smtp_delivers_alternative_html() {
     wait_for(&stored);
     let parsed = parse_mail(&stored);
     assert_eq!(parsed["content_type"], "multipart/alternative");
-    assert_eq!(parsed["text"], TEXT);
+    assert_eq!(parsed["text"], crlf(TEXT));
     assert_eq!(parsed["html"].as_str().map(str::trim_end), Some(HTML));
+}
+
+#[tokio::test]
+async fn smtp_login_accepted() {
+    let out = tempfile::tempdir().unwrap();
+    let sink = start_sink(out.path());
+    let channel = mail_channel(&smtp_config(sink.port, Some("noreply"))).unwrap();
+
+    let delivery = channel
+        .send(&mail_to("lisi@example.cn", None))
+        .await
+        .unwrap();
+
+    assert_eq!(delivery.id, "Q1");
+}
+
+#[tokio::test]
+async fn smtp_wrong_password_is_error() {
+    let out = tempfile::tempdir().unwrap();
+    let sink = start_sink(out.path());
+    let channel = mail_channel(&smtp_config(sink.port, Some("intruder"))).unwrap();
+
+    let error = channel
+        .send(&mail_to("lisi@example.cn", None))
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(error, NotifyError::SmtpRejected { .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(message.contains("535"), "{message}");
+    assert!(!message.contains(PASSWORD), "{message}");
+    assert!(!out.path().join("1.eml").exists());
 }
 
 #[tokio::test]
@@ -188,4 +223,30 @@ fn smtp_config_checked_early() {
         error.contains("username and password must be set together"),
         "{error}"
     );
+}
+
+#[tokio::test]
+async fn smtp_starttls_required_not_offered() {
+    let out = tempfile::tempdir().unwrap();
+    let sink = start_sink(out.path());
+    let mut config = smtp_config(sink.port, None);
+    if let MailConfig::Smtp { security, .. } = &mut config {
+        *security = SmtpSecurity::StartTls;
+    }
+    let channel = mail_channel(&config).unwrap();
+
+    let error = channel
+        .send(&mail_to("lisi@example.cn", None))
+        .await
+        .unwrap_err();
+
+    // The sink offers no STARTTLS, and the channel must not fall back to plain text.
+    assert!(matches!(error, NotifyError::SmtpFailed { .. }), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("127.0.0.1:{}", sink.port)),
+        "{error}"
+    );
+    assert!(!out.path().join("1.eml").exists());
 }

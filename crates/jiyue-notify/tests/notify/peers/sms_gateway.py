@@ -4,7 +4,7 @@ Usage: sms_gateway.py OUT_FILE
 
 Listens on 127.0.0.1 on a free port and prints the port on the first line of stdout. Appends
 each POST as one JSON line to OUT_FILE: path, Authorization header, Content-Type and the parsed
-body. The path picks the answer: /send returns 200 {"id": "gw-<n>"}, /no-id returns 200 with an
+body. The path picks the response: /send returns 200 {"id": "gw-<n>"}, /no-id returns 200 with an
 empty object, /fail returns 500 with a body that echoes the number, /slow waits 5 s.
 """
 

@@ -3,8 +3,10 @@
 Usage: smtp_sink.py OUT_DIR
 
 Listens on 127.0.0.1 on a free port and prints the port on the first line of stdout. Stores
-each accepted message as OUT_DIR/<n>.eml and answers "250 2.0.0 Ok: queued as Q<n>".
-Rejects recipients whose local part is "nobody" with 550.
+each accepted message as OUT_DIR/<n>.eml and replies "250 2.0.0 Ok: queued as Q<n>".
+Rejects recipients whose local part is "nobody" with 550. Offers AUTH PLAIN and LOGIN
+without TLS, accepting only the user "noreply" with the password "s3cret-smtp-password";
+clients that do not authenticate may still send.
 """
 
 import asyncio
@@ -12,7 +14,7 @@ import pathlib
 import sys
 
 try:
-    from aiosmtpd.smtp import SMTP
+    from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 except ImportError:
     print(
         "aiosmtpd is not installed for " + sys.executable + "; run: python3 -m venv .venv && "
@@ -40,11 +42,21 @@ class StoringHandler:
         return f"250 2.0.0 Ok: queued as Q{self.count}"
 
 
+def authenticate(server, session, envelope, mechanism, auth_data):
+    ok = (
+        isinstance(auth_data, LoginPassword)
+        and auth_data.login == b"noreply"
+        and auth_data.password == b"s3cret-smtp-password"
+    )
+    # handled=False makes aiosmtpd send its 535 reply on failure.
+    return AuthResult(success=ok, handled=False)
+
+
 async def main():
     out_dir = pathlib.Path(sys.argv[1])
     handler = StoringHandler(out_dir)
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(handler), "127.0.0.1", 0)
+    server = await loop.create_server(lambda: SMTP(handler, authenticator=authenticate, auth_require_tls=False), "127.0.0.1", 0)
     print(server.sockets[0].getsockname()[1], flush=True)
     await server.serve_forever()
 
