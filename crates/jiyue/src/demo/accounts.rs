@@ -1,5 +1,5 @@
-//! Staff accounts of the demo province, so a new user can try the admin interface: an editor
-//! and two reviewers of the provincial government, a site administrator of the portal, and
+//! Staff accounts of the demo province, so a new user can try the admin interface: an editor,
+//! a message handler and two reviewers of the provincial government, a site administrator of the portal, and
 //! the three separated administrators. Each gets a random password that meets the policy,
 //! written once to `demo-accounts.txt` in the data folder (readable by its owner only); the
 //! database keeps only the Argon2id hash. The second factor is enrolled at first sign-in.
@@ -23,8 +23,9 @@ struct DemoAccount {
     on_portal: bool,
 }
 
-const ACCOUNTS: [DemoAccount; 7] = [
+const ACCOUNTS: [DemoAccount; 8] = [
     account("editor", "示例编辑", Role::Editor, true, false),
+    account("handler", "示例留言办理员", Role::MessageHandler, true, false),
     account("reviewer", "示例审核员", Role::Reviewer, true, false),
     account("reviewer2", "示例二级审核员", Role::Reviewer, true, false),
     account("siteadmin", "示例站点管理员", Role::SiteAdmin, false, true),
