@@ -116,8 +116,7 @@ impl HttpSms {
             });
         }
 
-        // NOTE: the workspace builds reqwest without a TLS backend, so an https:// gateway
-        // fails on the first send until a TLS feature is added to reqwest.
+        // An https:// gateway is verified against the webpki-roots bundle (reqwest with rustls).
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(timeout_secs))
             .redirect(reqwest::redirect::Policy::none())
