@@ -13,9 +13,9 @@ use crate::RenderError;
 pub const FALLBACK_LANG: &str = "zh-CN";
 
 /// The compiled-in Fluent sources, by BCP 47 tag: the public theme's messages, then the
-/// admin interface's, then the admin tools' (working-day calendar, search terms), then the citizen pages'
-/// (accounts, sign-in, cases). Each language's files load into one bundle, so a key defined in two of
-/// them is an error.
+/// admin interface's, then the admin tools' (working-day calendar, search terms), then the
+/// admin case pages', then the citizen pages' (accounts, sign-in, cases). Each language's files
+/// load into one bundle, so a key defined in two of them is an error.
 pub(crate) const SOURCES: [(&str, &[FluentSource]); 2] = [
     (
         "zh-CN",
@@ -31,6 +31,10 @@ pub(crate) const SOURCES: [(&str, &[FluentSource]); 2] = [
             FluentSource {
                 file: "admin-tools.zh-CN.ftl",
                 text: include_str!("../../../themes/default/i18n/admin-tools.zh-CN.ftl"),
+            },
+            FluentSource {
+                file: "admin-cases.zh-CN.ftl",
+                text: include_str!("../../../themes/default/i18n/admin-cases.zh-CN.ftl"),
             },
             FluentSource {
                 file: "citizen.zh-CN.ftl",
@@ -52,6 +56,10 @@ pub(crate) const SOURCES: [(&str, &[FluentSource]); 2] = [
             FluentSource {
                 file: "admin-tools.en.ftl",
                 text: include_str!("../../../themes/default/i18n/admin-tools.en.ftl"),
+            },
+            FluentSource {
+                file: "admin-cases.en.ftl",
+                text: include_str!("../../../themes/default/i18n/admin-cases.en.ftl"),
             },
             FluentSource {
                 file: "citizen.en.ftl",

@@ -4,11 +4,17 @@
 //! also seals the audit log's finished months and prunes the access log and the list of
 //! unanswered queries. When the date changes in China, each node drops its cached pages that
 //! show deadlines counted from today.
+//!
+//! The case deadline job ([`case_deadlines`]) runs at startup, whenever the date changes in
+//! China and once an hour. It marks the cases due on the next working day and the overdue
+//! ones, once each, and records the alerts in the audit log. The admin case list shows such
+//! cases in its to-do box.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use jiyue_db::ScheduleRun;
+use jiyue_core::CaseStatus;
+use jiyue_db::{AuditEntry, AuditResult, CaseRecord, ScheduleRun};
 use tokio::sync::watch;
 
 use crate::App;
@@ -66,12 +72,94 @@ pub async fn upkeep(app: &App) -> Result<(), jiyue_db::DbError> {
     Ok(())
 }
 
+/// The cases one run of the deadline job alerted about, by case number.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseAlerts {
+    /// Cases whose reminder day came: the handling organization is reminded.
+    pub reminded: Vec<String>,
+    /// Cases past their due date: the organization and the site administrators are alerted.
+    pub overdue: Vec<String>,
+}
+
+/// Records an alert of the deadline job in the audit log under the system actor.
+async fn record_alert(app: &App, action: &str, case: &CaseRecord, detail: String) {
+    let entry = AuditEntry {
+        actor: "system".to_string(),
+        actor_id: None,
+        address: String::new(),
+        action: action.to_string(),
+        target: case.no.clone(),
+        result: AuditResult::Ok,
+        detail,
+    };
+    crate::admin::audit::record(app, entry).await;
+}
+
+/// Records the reminder of every open case whose reminder day (the working day before the due
+/// date) has come, and the overdue alert of every open case past its due date, each once. A
+/// repeated run on the same day, or on another node, records nothing twice.
+///
+/// NOTE: staff accounts store no e-mail address, so the alerts reach staff through the to-do
+/// box of the admin case list and the audit log, not by mail.
+pub async fn case_deadlines(app: &App) -> Result<CaseAlerts, jiyue_db::DbError> {
+    let calendar = app.calendar();
+    let today = app.today();
+    let mut alerts = CaseAlerts::default();
+    for case in app.db.open_cases().await? {
+        let Some(clock) = &case.clock else {
+            continue;
+        };
+        let status = clock.status(&calendar, today).value;
+        if status == CaseStatus::Overdue {
+            if case.overdue_alerted_on.is_none()
+                && app.db.mark_overdue_alerted(case.id, today).await?
+            {
+                let detail = format!(
+                    "overdue: organization {} and the administrators of site {} alerted",
+                    case.org_id, case.site_id
+                );
+                tracing::warn!(case = %case.no, org = case.org_id, site = case.site_id, "a case is overdue");
+                record_alert(app, "case.overdue_alert", &case, detail).await;
+                alerts.overdue.push(case.no.clone());
+            }
+            continue;
+        }
+
+        let Some(reminder_on) = clock.reminder_on(&calendar).value else {
+            continue;
+        };
+        let due_reminder =
+            today >= reminder_on && case.reminded_on.is_none_or(|on| on < reminder_on);
+        if due_reminder && app.db.mark_reminded(case.id, today).await? {
+            let due = clock
+                .due(&calendar)
+                .value
+                .map(|day| day.to_string())
+                .unwrap_or_default();
+            tracing::info!(case = %case.no, org = case.org_id, due = %due, "a case is due soon");
+            let detail = format!("due on {due}: organization {} reminded", case.org_id);
+            record_alert(app, "case.reminder", &case, detail).await;
+            alerts.reminded.push(case.no.clone());
+        }
+    }
+    Ok(alerts)
+}
+
 /// Sweeps until `shutdown` turns true, logging and retrying on errors.
 pub async fn run(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
     let mut failures = 0u32;
     let mut last_upkeep: Option<std::time::Instant> = None;
     let mut today = app.today();
+    let mut cases_checked: Option<(chrono::NaiveDate, std::time::Instant)> = None;
     loop {
+        let cases_due = cases_checked
+            .is_none_or(|(on, at)| on != app.today() || at.elapsed() >= UPKEEP_INTERVAL);
+        if cases_due {
+            cases_checked = Some((app.today(), std::time::Instant::now()));
+            if let Err(error) = case_deadlines(&app).await {
+                tracing::error!(%error, "checking case deadlines failed; retrying within an hour");
+            }
+        }
         // Service guides show the date a promised time limit ends if one applies today; a new
         // day makes those pages stale on this node.
         if app.today() != today {

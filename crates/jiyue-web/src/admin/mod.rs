@@ -12,6 +12,7 @@ mod assets;
 pub mod audit;
 mod audit_pages;
 mod calendar;
+pub mod cases;
 pub mod cookies;
 pub mod csrf;
 pub mod editor_assets;
@@ -62,6 +63,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(services::router())
         .merge(calendar::router())
         .merge(search_terms::router())
+        .merge(cases::router())
         .fallback(not_found)
         .layer(from_fn_with_state(app.clone(), csrf::guard))
         .layer(from_fn_with_state(app.clone(), allowlist));

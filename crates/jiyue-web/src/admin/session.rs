@@ -54,10 +54,12 @@ struct NavEntry {
 
 /// The sections of the admin interface and the action that opens each one; `None` is open to
 /// every signed-in user.
-const SECTIONS: [(&str, &str, Option<Action>); 9] = [
+const SECTIONS: [(&str, &str, Option<Action>); 10] = [
     ("/", "admin-nav-dashboard", None),
     ("/items", "admin-nav-items", Some(Action::ViewItems)),
     ("/services", "admin-nav-services", Some(Action::ViewItems)),
+    // Cases open to handlers, reviewers and site administrators (see `cases::may_open_cases`).
+    ("/cases", "admin-nav-cases", Some(Action::HandleMessages)),
     (
         "/search-terms",
         "admin-nav-search-terms",
@@ -122,7 +124,10 @@ impl SignedIn {
     pub fn view(&self) -> Value {
         let nav: Vec<NavEntry> = SECTIONS
             .iter()
-            .filter(|(_, _, action)| action.is_none_or(|action| self.can_anywhere(action)))
+            .filter(|(href, _, action)| match *href {
+                "/cases" => super::cases::may_open_cases(self),
+                _ => action.is_none_or(|action| self.can_anywhere(action)),
+            })
             .map(|(href, label, _)| NavEntry {
                 href,
                 label,

@@ -7,6 +7,7 @@ mod admin_accounts;
 mod admin_audit;
 mod admin_browser;
 mod admin_calendar;
+mod admin_cases;
 mod admin_cli;
 mod admin_column_move;
 mod admin_editorial;
