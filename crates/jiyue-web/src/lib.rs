@@ -147,6 +147,7 @@ pub struct App {
 
 impl App {
     /// Creates the application state and loads the host table from the database.
+    #[allow(clippy::too_many_arguments)]
     pub async fn new(
         db: Db,
         search: Arc<SearchIndex>,
