@@ -1,5 +1,5 @@
 //! The `jiyue` command: serving, the demo province, import, reindexing, staff accounts, the
-//! audit log and the working-day calendar.
+//! audit log, the working-day calendar and the OpenID Connect clients.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod demo;
 pub mod import;
+pub mod oidc_clients;
 pub mod reindex;
 pub mod serve;
 pub mod settings;

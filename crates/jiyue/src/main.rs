@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use jiyue::audit::AuditCommand;
 use jiyue::calendar::CalendarCommand;
+use jiyue::oidc_clients::OidcClientCommand;
 use jiyue::settings::{password_policy, read_config, resolve_data, DataArgs, ServeArgs};
 use jiyue::users::UserCommand;
 use jiyue_core::Clock;
@@ -61,6 +62,14 @@ enum Command {
         data: DataArgs,
         #[command(subcommand)]
         command: CalendarCommand,
+    },
+    /// Register, list and disable relying parties of the citizen sign-in provider
+    /// (docs/citizens.md)
+    OidcClient {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(subcommand)]
+        command: OidcClientCommand,
     },
     /// Verify, seal, prune and export the audit log
     Audit {
@@ -134,6 +143,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let (db, data_dir) = open(&data, clock).await?;
             let key = jiyue::serve::load_audit_key(&data_dir)?;
             let result = jiyue::users::run(&db, key.as_ref(), &policy, command).await;
+            db.close().await;
+            result
+        }
+        Command::OidcClient { data, command } => {
+            let (db, data_dir) = open(&data, clock).await?;
+            let key = jiyue::serve::load_audit_key(&data_dir)?;
+            let result = jiyue::oidc_clients::run(&db, key.as_ref(), command).await;
             db.close().await;
             result
         }

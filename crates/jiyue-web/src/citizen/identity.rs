@@ -267,9 +267,7 @@ async fn sign_in_page(
     let browser = FormBrowser::from_headers(&headers);
     let place = Place::identity();
     let words = place.words(&app);
-    let gate = challenge::gate(&app.db, &SEND_CODE, None, client)
-        .await
-        .unwrap_or(Gate::Open);
+    let gate = sign_in_page_gate(&app, client).await;
     let page = sign_in_forms(&app, services, &words, &browser, &next, None, gate);
     let cookies = browser
         .set_cookie(services.config.cookie_secure)
@@ -381,11 +379,29 @@ async fn sign_in_error(
 ) -> Response {
     let place = Place::identity();
     let words = place.words(app);
-    let gate = challenge::gate(&app.db, &SEND_CODE, None, client)
-        .await
-        .unwrap_or(Gate::Open);
+    let gate = sign_in_page_gate(app, client).await;
     let page = sign_in_forms(app, services, &words, browser, next, Some(error), gate);
     place.form(app, StatusCode::UNPROCESSABLE_ENTITY, &page, Vec::new())
+}
+
+/// Returns the gate the sign-in page shows its forms under: the stricter of the address's
+/// code-sending and password limits. The page carries both kinds of form, and a form that
+/// the server expects a challenge for must show one.
+async fn sign_in_page_gate(app: &App, client: std::net::IpAddr) -> Gate {
+    let mut strictest = Gate::Open;
+    for limit in [&SEND_CODE, &SIGN_IN] {
+        match challenge::gate(&app.db, limit, None, client).await {
+            Ok(Gate::Open) => {}
+            Ok(gate) if strictest == Gate::Open => strictest = gate,
+            Ok(Gate::Closed) => strictest = Gate::Closed,
+            Ok(_) => {}
+            Err(error) => {
+                tracing::error!(%error, "reading a rate counter failed");
+                return Gate::Challenge;
+            }
+        }
+    }
+    strictest
 }
 
 /// Checks the rate gate of a form: refuses at the limit, and near it wants a solved challenge.

@@ -23,8 +23,8 @@ use jiyue_db::{Citizen, Grant, GrantKind, NewGrant};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::forms::{parse_form, redirect, set_cookie, text_error, value, FormBrowser};
-use super::identity::{encode, end_identity_session, read_form, signed_in, SESSION_COOKIE};
+use super::forms::{parse_form, redirect, text_error, value, FormBrowser};
+use super::identity::{encode, end_identity_session, read_form, signed_in};
 use super::view::{Form, FormPage, Hidden, Place};
 use super::CitizenServices;
 use crate::App;
@@ -856,6 +856,5 @@ async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
     if let Some(sid) = &target.hinted_sid {
         let _ = app.db.end_sid(sid).await;
     }
-    let _ = set_cookie(SESSION_COOKIE, "", Some(0), services.config.cookie_secure);
     end_identity_session(&app, services, &headers, &target.next).await
 }

@@ -171,3 +171,43 @@ pub fn meta(html: &str, name: &str) -> Option<String> {
     let end = html[start..].find('"')?;
     Some(unescape(&html[start..start + end]))
 }
+
+impl TestServer {
+    /// Returns the server's data folder.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    /// Returns the PostgreSQL URL of the server's schema, or `None` on SQLite.
+    pub fn database_url(&self) -> Option<String> {
+        self._schema.as_ref().map(|schema| schema.url.clone())
+    }
+}
+
+/// Returns a port on the loopback address that was free a moment ago, for a server whose
+/// address another server's configuration must name before it starts.
+pub fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// Starts the demo on `backend` with `config` as the config file (written into the data
+/// folder), the loopback address as a trusted proxy, and the public listener on `port` when
+/// given.
+pub async fn start_demo_config(
+    backend: &'static str,
+    config: &str,
+    port: Option<u16>,
+) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("jiyue.toml");
+    std::fs::write(&path, config).unwrap();
+    start_demo_with(backend, dir, |args| {
+        args.data.config = Some(path);
+        args.trusted_proxies = Some("127.0.0.1".into());
+        if let Some(port) = port {
+            args.listen = Some(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+        }
+    })
+    .await
+}
