@@ -3,12 +3,11 @@
 //! a generated secret, printed once, and only its Argon2id hash is stored. Every change is written
 //! to the audit log with actor `cli` and address `local`.
 
-use std::collections::BTreeSet;
 
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use jiyue_auth::ChainMac;
-use jiyue_db::{AuditEntry, AuditFilter, AuditResult, Db, OidcClient};
+use jiyue_db::{AuditEntry, AuditResult, Db, OidcClient};
 
 /// Prefix of the client ids the platform gives its hosted sites.
 const RESERVED_PREFIX: &str = "site-";
@@ -183,27 +182,14 @@ async fn add(db: &Db, key: &dyn ChainMac, request: AddRequest) -> anyhow::Result
     Ok(())
 }
 
-/// Largest number of registration entries of the audit log that `list` reads.
-const MAX_LISTED: i64 = 10_000;
-
-// NOTE: the storage layer has no query that lists every client, so `list` finds the ids in
-// the audit log's `oidc_client.add` entries. A client saved by other means than this command,
-// or whose entry was pruned from the log, is missing from the list.
+/// Prints every registered client.
 async fn list(db: &Db) -> anyhow::Result<()> {
-    let filter = AuditFilter {
-        action: Some("oidc_client.add".to_string()),
-        ..AuditFilter::default()
-    };
-    let entries = db
-        .audit_query(&filter, MAX_LISTED)
+    let clients = db
+        .oidc_clients()
         .await
-        .context("reading the audit log failed")?;
-    let ids: BTreeSet<String> = entries.into_iter().map(|entry| entry.target).collect();
+        .context("reading the registered clients failed")?;
     println!("client id  kind  state  name  redirect URIs");
-    for id in ids {
-        let Some(client) = db.oidc_client(&id).await? else {
-            continue;
-        };
+    for client in clients {
         let kind = if client.secret_hash.is_some() {
             "confidential"
         } else {

@@ -127,6 +127,17 @@ fn grant_from_row(row: &Row) -> Result<Grant> {
     })
 }
 
+fn client_from_row(row: &Row) -> Result<OidcClient> {
+    Ok(OidcClient {
+        client_id: row.text("client_id")?,
+        name: row.text("name")?,
+        secret_hash: row.opt_text("secret_hash")?,
+        redirect_uris: lines(&row.text("redirect_uris")?),
+        post_logout_uris: lines(&row.text("post_logout_uris")?),
+        disabled: row.opt_int("disabled_at")?.is_some(),
+    })
+}
+
 fn lines(text: &str) -> Vec<String> {
     text.lines()
         .filter(|line| !line.is_empty())
@@ -180,17 +191,34 @@ impl Db {
                 args![client_id],
             )
             .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        Ok(Some(OidcClient {
-            client_id: row.text("client_id")?,
-            name: row.text("name")?,
-            secret_hash: row.opt_text("secret_hash")?,
-            redirect_uris: lines(&row.text("redirect_uris")?),
-            post_logout_uris: lines(&row.text("post_logout_uris")?),
-            disabled: row.opt_int("disabled_at")?.is_some(),
-        }))
+        row.as_ref().map(client_from_row).transpose()
+    }
+
+    /// Returns every registered client, by id.
+    pub async fn oidc_clients(&self) -> Result<Vec<OidcClient>> {
+        let mut handle = self.reader().await?;
+        let rows = handle
+            .conn()
+            .fetch_all(
+                "SELECT client_id, name, secret_hash, redirect_uris, post_logout_uris, \
+                 disabled_at FROM oidc_clients ORDER BY client_id",
+                args![],
+            )
+            .await?;
+        rows.iter().map(client_from_row).collect()
+    }
+
+    /// Returns the client a code or token was issued to, whatever its state.
+    pub async fn grant_client(&self, token_digest: &str) -> Result<Option<String>> {
+        let mut handle = self.reader().await?;
+        let row = handle
+            .conn()
+            .fetch_optional(
+                "SELECT client_id FROM oidc_grants WHERE token_digest = $1",
+                args![token_digest],
+            )
+            .await?;
+        row.map(|row| row.text("client_id")).transpose()
     }
 
     /// Stores a code or token by the digest of its value.

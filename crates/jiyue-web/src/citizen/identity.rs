@@ -103,7 +103,6 @@ async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> 
 pub(crate) struct SignedIn {
     pub session: IdSession,
     pub citizen: Citizen,
-    pub token_digest: String,
 }
 
 /// Returns the signed-in citizen, when the session cookie names a live session.
@@ -112,11 +111,7 @@ pub(crate) async fn signed_in(app: &App, headers: &HeaderMap) -> Option<SignedIn
     let digest = jiyue_auth::token_digest(&token);
     let session = app.db.id_session(&digest).await.ok()??;
     let citizen = app.db.citizen(session.citizen_id).await.ok()??;
-    Some(SignedIn {
-        session,
-        citizen,
-        token_digest: digest,
-    })
+    Some(SignedIn { session, citizen })
 }
 
 /// A form read from a request: the values, and the browser's form cookie.

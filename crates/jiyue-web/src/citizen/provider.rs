@@ -329,7 +329,6 @@ pub(crate) struct Issued {
     pub refresh_token: Option<String>,
     pub id_token: String,
     pub scope: String,
-    pub claims: IdTokenClaims,
 }
 
 /// Why a code or refresh token was refused.
@@ -518,7 +517,6 @@ async fn issue(
         refresh_token,
         id_token,
         scope: grant.scope.clone(),
-        claims,
     })
 }
 
@@ -714,11 +712,26 @@ async fn userinfo(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
 
 async fn revoke(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
     let form = parse_form(&body);
-    if let Err(response) = authenticate_client(&app, &headers, &form).await {
-        return response;
+    let client = match authenticate_client(&app, &headers, &form).await {
+        Ok(client) => client,
+        Err(response) => return response,
+    };
+    let digest = jiyue_auth::token_digest(value(&form, "token"));
+    // RFC 7009: a client may revoke only tokens issued to it. An unknown token is not an error.
+    match app.db.grant_client(&digest).await {
+        Ok(Some(owner)) if owner != client.client_id => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unauthorized_client",
+                "the token was issued to another client",
+            )
+        }
+        Ok(_) => {}
+        Err(error) => {
+            return oauth_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", &error.to_string())
+        }
     }
-    let token = value(&form, "token");
-    if let Err(error) = app.db.revoke_grant(&jiyue_auth::token_digest(token)).await {
+    if let Err(error) = app.db.revoke_grant(&digest).await {
         return oauth_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "server_error",
@@ -798,6 +811,10 @@ async fn logout_page(
         if let Err(error) = app.db.end_sid(sid).await {
             tracing::error!(%error, "ending a session at logout failed");
         }
+        return end_identity_session(&app, services, &headers, &target.next).await;
+    }
+    if signed_in(&app, &headers).await.is_none() {
+        // Nothing left to end (a site's sign-out already ended the session): go straight on.
         return end_identity_session(&app, services, &headers, &target.next).await;
     }
     let place = Place::identity();
