@@ -22,6 +22,7 @@ mod browser_driver;
 mod browser_editorial;
 mod browser_services;
 mod cache;
+mod citizen_cases;
 mod cli;
 mod hostile;
 mod protocol;
