@@ -12,6 +12,7 @@ use crate::cache::{CachedPage, SiteKey};
 use crate::sitemodel::SiteContext;
 use crate::{App, SiteDirectory};
 
+pub(crate) mod cases;
 mod feeds;
 pub(crate) mod files;
 mod item;
@@ -231,6 +232,9 @@ async fn site_page(
         _ => {}
     }
     if let Some(rendered) = services::render(app, directory, &ctx, path).await? {
+        return Ok(rendered);
+    }
+    if let Some(rendered) = cases::render(app, directory, &ctx, path).await? {
         return Ok(rendered);
     }
     if path == "/sitemap.xml" || (path.starts_with("/sitemap-") && path.ends_with(".xml")) {

@@ -40,7 +40,13 @@ where
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared_length.is_some_and(|length| length > MAX_BODY_BYTES) {
+    // Citizen forms carry attachments; the citizen routers limit their own bodies.
+    let max_body = if crate::citizen::is_interactive(request.uri().path()) {
+        u64::try_from(crate::citizen::MAX_FORM_BYTES).unwrap_or(MAX_BODY_BYTES)
+    } else {
+        MAX_BODY_BYTES
+    };
+    if declared_length.is_some_and(|length| length > max_body) {
         return plain_error(StatusCode::PAYLOAD_TOO_LARGE, "request body too large");
     }
 

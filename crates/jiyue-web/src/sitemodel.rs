@@ -81,10 +81,8 @@ impl<'a> SiteContext<'a> {
                 })
             })
             .collect();
-        let error_report_url = format!(
-            "https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code={}",
-            site.code
-        );
+        // Without the national script, the footer links to the site's own error-report form.
+        let error_report_url = self.url("/zhaocuo");
         SiteView {
             code: site.code.clone(),
             name: site.name.clone(),

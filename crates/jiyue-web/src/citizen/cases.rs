@@ -1,17 +1,51 @@
 //! The case forms of every site: messages to an organization (互动交流), error reports
 //! (我为政府网站找错) and applications for government information (依申请公开), and the
 //! opinions citizens send to consultations (征集调查).
+//!
+//! Every form carries the browser's form token, passes the rate limits of its kind (a
+//! challenge near them, a refusal at them) and stores its case with `submit_case`. A text
+//! that contains a sensitive word is stored held for review, and the sender gets the same
+//! confirmation as for any other case.
+
+mod checks;
+mod disclosure;
+mod input;
+mod limits;
+mod message;
+mod opinion;
+mod report;
 
 use std::sync::Arc;
 
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
 use axum::Router;
-use jiyue_db::{CaseKind, CaseState, CitizenId};
+use jiyue_db::{CaseKind, CaseRecord, CaseState, CitizenId, DbError, OrgId, SiteId};
 
-use super::view::{Fact, Words};
+use super::forms::text_error;
+use super::view::{Choice, Fact, FormPage, Link, Place, Words};
+use super::CitizenServices;
 use crate::App;
 
 pub(crate) fn router() -> Router<Arc<App>> {
     Router::new()
+        .route(
+            message::PATH,
+            get(message::form_page)
+                .post(message::submit)
+                .layer(DefaultBodyLimit::max(super::MAX_FORM_BYTES)),
+        )
+        .route(report::PATH, get(report::form_page).post(report::submit))
+        .route(
+            disclosure::PATH,
+            get(disclosure::form_page).post(disclosure::submit),
+        )
+        .route(
+            "/hudong/zj/{id}/opinion",
+            get(opinion::form_page).post(opinion::submit),
+        )
 }
 
 /// Returns the key of the state name a citizen sees: the internal steps of review and
@@ -61,4 +95,115 @@ pub(crate) async fn my_cases(app: &App, words: &Words<'_>, citizen: CitizenId) -
             )
         })
         .collect()
+}
+
+/// Returns the citizen services, or the response that says they are not configured.
+#[allow(clippy::result_large_err)]
+fn services(app: &App) -> Result<&CitizenServices, Response> {
+    app.citizens.as_deref().ok_or_else(|| {
+        text_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "citizen accounts are not configured on this platform",
+        )
+    })
+}
+
+/// Logs a storage failure the citizen cannot fix and returns the internal-error response.
+fn internal_error(error: &DbError, what: &str) -> Response {
+    tracing::error!(%error, what, "a case form failed");
+    text_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal error: the form could not be saved; please try again later",
+    )
+}
+
+/// Returns the words on the sensitive-word list that `texts` contain, ignoring case, joined
+/// by `、`, or `None` when there are none.
+async fn sensitive_words_in(app: &App, texts: &[&str]) -> Result<Option<String>, DbError> {
+    let words = app.db.sensitive_words().await?;
+    let text = texts.join("\n").to_lowercase();
+    let found: Vec<String> = words
+        .into_iter()
+        .filter(|word| text.contains(&word.to_lowercase()))
+        .collect();
+    Ok((!found.is_empty()).then(|| found.join("、")))
+}
+
+/// Returns the organizations a case on a site may go to: the site's own and every
+/// organization below it, the site's own first.
+async fn site_orgs(app: &App, site_id: SiteId, lang: &str) -> Result<Vec<Choice>, DbError> {
+    let directory = app.directory();
+    let Some(site) = directory.sites.get(&site_id) else {
+        return Ok(Vec::new());
+    };
+    let orgs = app.db.orgs().await?;
+    let Some(own) = orgs.iter().find(|org| org.id == site.org_id) else {
+        return Ok(Vec::new());
+    };
+    let chinese = lang.starts_with("zh");
+    let mut below: Vec<_> = orgs
+        .iter()
+        .filter(|org| org.id != own.id && org.path.starts_with(&own.path))
+        .collect();
+    below.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(std::iter::once(own)
+        .chain(below)
+        .map(|org| Choice {
+            value: org.id.to_string(),
+            label: match (&org.name_en, chinese) {
+                (Some(english), false) => english.clone(),
+                _ => org.name.clone(),
+            },
+        })
+        .collect())
+}
+
+/// Returns the organization of a site.
+fn site_org(app: &App, site_id: SiteId) -> Option<OrgId> {
+    app.directory().sites.get(&site_id).map(|site| site.org_id)
+}
+
+/// Builds the confirmation shown after any case is stored, held or not: its number and date,
+/// `notes` on what happens next, and `links`.
+fn confirmation(
+    app: &App,
+    place: &Place,
+    case: &CaseRecord,
+    notes: Vec<String>,
+    links: Vec<Link>,
+) -> Response {
+    let words = place.words(app);
+    let kind = words.t(kind_key(case.kind));
+    let mut facts = vec![
+        Fact::new(words.t("case-no-label"), case.no.clone()),
+        Fact::new(words.t("case-kind-label"), kind.clone()),
+        Fact::new(
+            words.t("case-received-on-label"),
+            case.received_on.to_string(),
+        ),
+    ];
+    facts.extend(
+        notes
+            .into_iter()
+            .map(|note| Fact::new(words.t("case-next-label"), note)),
+    );
+    let page = FormPage {
+        heading: words.t("case-received-heading"),
+        notice: Some(words.with("case-received-notice", &[("kind", &kind), ("no", &case.no)])),
+        facts,
+        links,
+        ..FormPage::default()
+    };
+    place.form(app, StatusCode::OK, &page, Vec::new())
+}
+
+/// Renders a form page with the status its outcome calls for and the form cookie when new.
+fn show_form(
+    app: &App,
+    place: &Place,
+    status: StatusCode,
+    page: &FormPage,
+    cookie: Option<HeaderValue>,
+) -> Response {
+    place.form(app, status, page, cookie.into_iter().collect())
 }

@@ -6,14 +6,14 @@
 //! here; on a site only the paths `is_interactive` names come here.
 
 mod cases;
-mod challenge;
+pub mod challenge;
 mod federation;
 mod forms;
 mod identity;
 mod keys;
 mod provider;
 mod relying;
-mod view;
+pub(crate) mod view;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -35,8 +35,8 @@ use crate::App;
 pub use federation::UpstreamConfig;
 pub(crate) use forms::ClientAddr;
 
-/// Largest form body a citizen may send, attachments included.
-const MAX_FORM_BYTES: usize = 12 * 1024 * 1024;
+/// Largest form body a citizen may send: three attachments of 5 MB and the text fields.
+pub(crate) const MAX_FORM_BYTES: usize = 16 * 1024 * 1024;
 
 /// Settings of citizen accounts.
 #[derive(Debug, Clone)]

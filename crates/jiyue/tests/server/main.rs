@@ -24,6 +24,7 @@ mod browser_editorial;
 mod browser_services;
 mod cache;
 mod citizen_accounts;
+mod citizen_cases;
 mod citizen_federation;
 mod citizen_oidc;
 mod cli;

@@ -59,6 +59,12 @@ impl TestServer {
         self._dir
     }
 
+    /// Returns the server's data folder, where the SMS and mail folders are.
+    #[allow(dead_code)]
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     /// Returns the running server.
     pub fn app(&self) -> &jiyue_web::App {
         &self.running.as_ref().unwrap().app
