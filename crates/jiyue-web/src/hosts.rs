@@ -117,6 +117,11 @@ impl HostTable {
         &self.identity_url
     }
 
+    /// Returns the public base URLs of every site.
+    pub fn site_base_urls(&self) -> impl Iterator<Item = &str> {
+        self.base_urls.values().map(String::as_str)
+    }
+
     /// Returns the site whose public base URL is `base_url`.
     pub fn site_by_base_url(&self, base_url: &str) -> Option<SiteId> {
         self.base_urls

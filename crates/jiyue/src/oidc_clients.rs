@@ -3,7 +3,6 @@
 //! a generated secret, printed once, and only its Argon2id hash is stored. Every change is written
 //! to the audit log with actor `cli` and address `local`.
 
-
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use jiyue_auth::ChainMac;

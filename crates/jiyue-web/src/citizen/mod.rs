@@ -21,7 +21,8 @@ use std::time::Duration;
 
 use axum::body::Body as AxumBody;
 use bytes::Bytes;
-use http::StatusCode;
+use http::header::CONTENT_SECURITY_POLICY;
+use http::{HeaderValue, StatusCode};
 use http_body_util::Full;
 use hyper::{Request, Response};
 use jiyue_auth::personal::PersonalDataCipher;
@@ -136,7 +137,54 @@ where
         .merge(provider::router())
         .merge(federation::router())
         .with_state(app.clone());
-    run(router, request, ClientAddr(client), None, timeout).await
+    let mut response = run(router, request, ClientAddr(client), None, timeout).await;
+    if response.headers().contains_key(CONTENT_SECURITY_POLICY) {
+        if let Ok(value) = HeaderValue::from_str(&identity_policy(app).await) {
+            response
+                .headers_mut()
+                .insert(CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response
+}
+
+/// Returns the content security policy of the identity host. A sign-in form's response
+/// redirects through `/authorize` to the relying party, and browsers apply `form-action` to
+/// every redirect of a form submission, so the policy lists the origin of every hosted site
+/// and every registered redirect URI besides the host itself.
+async fn identity_policy(app: &App) -> String {
+    let directory = app.directory();
+    let mut origins: Vec<String> = directory
+        .hosts
+        .site_base_urls()
+        .filter_map(origin_of)
+        .collect();
+    if let Ok(clients) = app.db.oidc_clients().await {
+        for client in clients.iter().filter(|client| !client.disabled) {
+            origins.extend(client.redirect_uris.iter().filter_map(|uri| origin_of(uri)));
+        }
+    }
+    if let Some(upstream) = app
+        .citizens
+        .as_ref()
+        .and_then(|citizens| citizens.config.upstream.as_ref())
+    {
+        origins.extend(origin_of(&upstream.issuer));
+    }
+    origins.sort();
+    origins.dedup();
+    let base = crate::headers::content_security_policy(&[]);
+    let allowed = format!("form-action 'self' {}", origins.join(" "));
+    base.replace("form-action 'self'", allowed.trim_end())
+}
+
+/// Returns the `scheme://host[:port]` origin of an http or https URL.
+fn origin_of(url: &str) -> Option<String> {
+    let parsed = reqwest::Url::parse(url).ok()?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return None;
+    }
+    Some(parsed.origin().ascii_serialization())
 }
 
 /// Handles a citizen request to a site.

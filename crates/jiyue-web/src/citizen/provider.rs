@@ -728,7 +728,11 @@ async fn revoke(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
         }
         Ok(_) => {}
         Err(error) => {
-            return oauth_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", &error.to_string())
+            return oauth_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                &error.to_string(),
+            )
         }
     }
     if let Err(error) = app.db.revoke_grant(&digest).await {

@@ -272,7 +272,12 @@ impl Place {
         let view = ctx.view(&directory, None);
         Ok(Place {
             lang: ctx.site.lang.clone(),
-            csp: crate::pages::site_csp(&ctx),
+            // Signing out posts here and then redirects through the identity host, and browsers
+            // apply `form-action` to every redirect of a form submission.
+            csp: crate::pages::site_csp(&ctx).replace(
+                "form-action 'self'",
+                &format!("form-action 'self' {}", directory.hosts.identity_url()),
+            ),
             site: Some(view),
             site_id: Some(site_id),
         })

@@ -25,7 +25,13 @@ struct DemoAccount {
 
 const ACCOUNTS: [DemoAccount; 8] = [
     account("editor", "示例编辑", Role::Editor, true, false),
-    account("handler", "示例留言办理员", Role::MessageHandler, true, false),
+    account(
+        "handler",
+        "示例留言办理员",
+        Role::MessageHandler,
+        true,
+        false,
+    ),
     account("reviewer", "示例审核员", Role::Reviewer, true, false),
     account("reviewer2", "示例二级审核员", Role::Reviewer, true, false),
     account("siteadmin", "示例站点管理员", Role::SiteAdmin, false, true),

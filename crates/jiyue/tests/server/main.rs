@@ -19,6 +19,7 @@ mod admin_support;
 mod admin_uploads;
 mod browser;
 mod browser_checks;
+mod browser_citizens;
 mod browser_driver;
 mod browser_editorial;
 mod browser_services;

@@ -59,12 +59,6 @@ impl TestServer {
         self._dir
     }
 
-    /// Returns the server's data folder, where the SMS and mail folders are.
-    #[allow(dead_code)]
-    pub fn data_dir(&self) -> &std::path::Path {
-        self._dir.path()
-    }
-
     /// Returns the running server.
     pub fn app(&self) -> &jiyue_web::App {
         &self.running.as_ref().unwrap().app
@@ -179,7 +173,7 @@ pub fn meta(html: &str, name: &str) -> Option<String> {
 }
 
 impl TestServer {
-    /// Returns the server's data folder.
+    /// Returns the server's data folder, where the SMS and mail folders are.
     pub fn data_dir(&self) -> &std::path::Path {
         self._dir.path()
     }
