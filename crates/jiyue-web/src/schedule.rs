@@ -160,11 +160,15 @@ pub async fn run(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
                 tracing::error!(%error, "checking case deadlines failed; retrying within an hour");
             }
         }
-        // Service guides show the date a promised time limit ends if one applies today; a new
-        // day makes those pages stale on this node.
+        // Service guides show the date a promised time limit ends if one applies today, and
+        // consultation pages show whether a consultation is open; a new day makes those pages
+        // stale on this node.
         if app.today() != today {
             today = app.today();
-            app.cache.invalidate(&[jiyue_db::SERVICES_TAG.to_string()]);
+            app.cache.invalidate(&[
+                jiyue_db::SERVICES_TAG.to_string(),
+                jiyue_db::CONSULTATIONS_TAG.to_string(),
+            ]);
         }
         if last_upkeep.is_none_or(|at| at.elapsed() >= UPKEEP_INTERVAL) {
             last_upkeep = Some(std::time::Instant::now());

@@ -223,9 +223,10 @@ pub fn citizen_services(
     let sms_config = file
         .and_then(|file| file.sms.clone())
         .unwrap_or_else(|| jiyue_notify::SmsConfig::folder_in(data_dir));
-    let mail =
-        jiyue_notify::mail_channel(&mail_config).context("invalid [citizens.mail] settings")?;
-    let sms = jiyue_notify::sms_channel(&sms_config).context("invalid [citizens.sms] settings")?;
+    let mail = jiyue_notify::mail_channel_with_clock(&mail_config, clock.clone())
+        .context("invalid [citizens.mail] settings")?;
+    let sms = jiyue_notify::sms_channel_with_clock(&sms_config, clock)
+        .context("invalid [citizens.sms] settings")?;
     tracing::info!(mail = %mail.describe(), sms = %sms.describe(), "citizen channels ready");
     let mut config = CitizenConfig {
         cookie_secure,

@@ -26,7 +26,8 @@ use jiyue_db::{CaseKind, CaseRecord, CaseState, CitizenId, DbError, OrgId, SiteI
 
 use super::forms::text_error;
 use super::view::{Choice, Fact, FormPage, Link, Place, Words};
-use super::CitizenServices;
+
+use super::services;
 use crate::App;
 
 pub(crate) fn router() -> Router<Arc<App>> {
@@ -95,17 +96,6 @@ pub(crate) async fn my_cases(app: &App, words: &Words<'_>, citizen: CitizenId) -
             )
         })
         .collect()
-}
-
-/// Returns the citizen services, or the response that says they are not configured.
-#[allow(clippy::result_large_err)]
-fn services(app: &App) -> Result<&CitizenServices, Response> {
-    app.citizens.as_deref().ok_or_else(|| {
-        text_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "citizen accounts are not configured on this platform",
-        )
-    })
 }
 
 /// Logs a storage failure the citizen cannot fix and returns the internal-error response.

@@ -22,6 +22,7 @@ use serde::Deserialize;
 use super::forms::{local_path, redirect, text_error, FormBrowser};
 use super::identity::start_session;
 use super::provider::issuer;
+use super::services;
 use super::view::{FormPage, Link, Place};
 use super::CitizenServices;
 use crate::App;
@@ -153,15 +154,6 @@ impl CitizenServices {
         *loaded = Some((Instant::now(), meta.clone()));
         Ok(meta)
     }
-}
-
-fn services(app: &App) -> Result<&CitizenServices, Response> {
-    app.citizens.as_deref().ok_or_else(|| {
-        text_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "citizen accounts are not configured on this platform",
-        )
-    })
 }
 
 fn failure(

@@ -25,6 +25,7 @@ use super::forms::{
     cookie, local_path, parse_form, redirect, same_origin, set_cookie, value, ClientAddr,
     FormBrowser,
 };
+use super::services;
 use super::view::{Choice, Fact, Form, FormField, FormPage, Hidden, Link, Place, Words};
 use super::CitizenServices;
 use crate::App;
@@ -63,15 +64,6 @@ pub(crate) fn router() -> Router<Arc<App>> {
         .route("/delete", get(delete_page).post(delete_account))
         .route("/signout", get(sign_out_page).post(sign_out))
         .route("/static/{name}", get(static_file))
-}
-
-fn services(app: &App) -> Result<&CitizenServices, Response> {
-    app.citizens.as_deref().ok_or_else(|| {
-        super::forms::text_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "citizen accounts are not configured on this platform",
-        )
-    })
 }
 
 async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> Response {

@@ -203,6 +203,17 @@ where
     run(router, request, ClientAddr(client), Some(site_id), timeout).await
 }
 
+/// Returns the citizen services, or the response that says they are not configured.
+#[allow(clippy::result_large_err)]
+pub(crate) fn services(app: &App) -> Result<&CitizenServices, axum::response::Response> {
+    app.citizens.as_deref().ok_or_else(|| {
+        forms::text_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "citizen accounts are not configured on this platform",
+        )
+    })
+}
+
 /// The site a citizen request arrived on, as a request extension.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct OnSite(pub SiteId);

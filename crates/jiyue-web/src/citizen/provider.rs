@@ -25,6 +25,7 @@ use serde_json::json;
 
 use super::forms::{parse_form, redirect, text_error, value, FormBrowser};
 use super::identity::{encode, end_identity_session, read_form, signed_in};
+use super::services;
 use super::view::{Form, FormPage, Hidden, Place};
 use super::CitizenServices;
 use crate::App;
@@ -85,15 +86,6 @@ pub(crate) async fn find_client(app: &App, client_id: &str) -> Option<ClientInfo
 /// The issuer identifier: the identity host's base URL.
 pub(crate) fn issuer(app: &App) -> String {
     app.directory().hosts.identity_url().to_string()
-}
-
-fn services(app: &App) -> Result<&CitizenServices, Response> {
-    app.citizens.as_deref().ok_or_else(|| {
-        text_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "citizen accounts are not configured on this platform",
-        )
-    })
 }
 
 fn json_response(status: StatusCode, body: serde_json::Value) -> Response {

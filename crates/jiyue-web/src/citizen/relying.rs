@@ -21,8 +21,9 @@ use super::forms::{
 };
 use super::identity::{encode, read_form};
 use super::provider::{exchange_code, issuer, SITE_CLIENT_PREFIX};
+use super::services;
 use super::view::{Form, FormPage, Link, Place};
-use super::{CitizenServices, OnSite};
+use super::OnSite;
 use crate::App;
 
 /// The folder of the sign-in pages on every site.
@@ -39,15 +40,6 @@ pub(crate) fn router() -> Router<Arc<App>> {
         .route("/account/logout", post(logout))
         .route("/account/", get(my_page))
         .merge(super::cases::router())
-}
-
-fn services(app: &App) -> Result<&CitizenServices, Response> {
-    app.citizens.as_deref().ok_or_else(|| {
-        text_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "citizen accounts are not configured on this platform",
-        )
-    })
 }
 
 /// The citizen signed in on this site, with the site session.

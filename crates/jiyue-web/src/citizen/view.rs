@@ -241,7 +241,6 @@ impl<'a> Words<'a> {
 /// Where a page is shown: on a site, with its view and policy, or on the identity host.
 pub(crate) struct Place {
     pub site: Option<SiteView>,
-    pub site_id: Option<SiteId>,
     pub csp: String,
     pub lang: String,
 }
@@ -251,7 +250,6 @@ impl Place {
     pub(crate) fn identity() -> Place {
         Place {
             site: None,
-            site_id: None,
             csp: crate::headers::content_security_policy(&[]),
             lang: IDENTITY_LANG.to_string(),
         }
@@ -279,7 +277,6 @@ impl Place {
                 &format!("form-action 'self' {}", directory.hosts.identity_url()),
             ),
             site: Some(view),
-            site_id: Some(site_id),
         })
     }
 
@@ -288,6 +285,7 @@ impl Place {
     }
 
     /// Renders `template` with `page` into a response.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn render(
         &self,
         app: &App,
