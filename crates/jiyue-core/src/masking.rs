@@ -2,10 +2,11 @@
 //! mainland identity numbers, mobile and landline numbers, e-mail addresses, house numbers of
 //! street addresses and the names the caller passes in.
 //!
-//! The scanners read ASCII digits and letters only. Full-width digits such as `１３８` are
-//! left alone, so a number written in them is not masked. Every character that is not part
-//! of a match is copied unchanged, full-width punctuation included. Masked output contains `*`
-//! where digits were, and no scanner accepts `*`, so masking masked text changes nothing.
+//! The scanners read full-width digits, `Ｘ`, `－`, `＋` and `．` as their ASCII forms, so a
+//! number typed with a Chinese input method is masked too; the characters kept in a masked
+//! item are then written in ASCII. Every character that is not part of a match is copied
+//! unchanged. Masked output contains `*` where digits were, and no scanner accepts `*`, so
+//! masking masked text changes nothing.
 
 /// Text with personal data masked, and what was masked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,10 +51,12 @@ const HOUSE_UNITS: [&str; 11] = [
 /// Masks personal data in `text` and lists what it masked.
 ///
 /// - Identity numbers: 18 characters (17 digits and a digit or `X`/`x`) with a valid GB 11643
-///   check character, or the old 15-digit form whose digits 7 to 12 are a plausible `YYMMDD`
-///   date. The first 6 and last 4 characters stay: `110101********1234`.
+///   check character or a plausible `YYYYMMDD` birth date in digits 7 to 14 (a mistyped check
+///   character still identifies a person), also when grouped by spaces, `-` or `.`; or the old
+///   15-digit form whose digits 7 to 12 are a plausible `YYMMDD` date. The first 6 and last 4
+///   characters stay: `110101********1234`.
 /// - Mobile numbers: 11 digits starting `13` to `19`, optionally after `+86` or `86` and
-///   optionally grouped 3-4-4 by spaces or `-`. The first 3 and last 4 digits stay, and so do
+///   optionally grouped 3-4-4 by spaces, `-` or `.`. The first 3 and last 4 digits stay, and so do
 ///   the prefix and separators: `138****8000`.
 /// - Landlines: `0` and 2 or 3 more digits of area code, `-`, then 7 or 8 digits. The area
 ///   code and the last 2 digits stay: `0431-******88`. Short service numbers such as `12345`
@@ -71,7 +74,8 @@ const HOUSE_UNITS: [&str; 11] = [
 /// number or a 10-digit amount stays. Where two rules could match at one place, the first in
 /// the order names, e-mail, identity number, mobile, landline, address wins.
 pub fn mask_personal_data(text: &str, known_names: &[&str]) -> Masked {
-    let chars: Vec<char> = text.chars().collect();
+    let original: Vec<char> = text.chars().collect();
+    let chars: Vec<char> = original.iter().map(|c| ascii_form(*c)).collect();
     let mut names: Vec<Vec<char>> = known_names
         .iter()
         .map(|name| name.trim().chars().collect::<Vec<char>>())
@@ -92,12 +96,25 @@ pub fn mask_personal_data(text: &str, known_names: &[&str]) -> Masked {
                 index += item.len;
             }
             None => {
-                masked.text.push(chars[index]);
+                masked.text.push(original[index]);
                 index += 1;
             }
         }
     }
     masked
+}
+
+/// Returns the ASCII form of a full-width digit, `Ｘ`, `ｘ`, `－`, `＋` or `．`, else `c`.
+fn ascii_form(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(u32::from(c) - 0xFF10 + u32::from('0')).unwrap_or(c),
+        'Ｘ' => 'X',
+        'ｘ' => 'x',
+        '－' => '-',
+        '＋' => '+',
+        '．' => '.',
+        _ => c,
+    }
 }
 
 /// Personal data found at one position: its kind, its length in characters and the text that
@@ -198,6 +215,7 @@ fn match_number(chars: &[char], start: usize) -> Option<Item> {
         return None;
     }
     match_identity(chars, start)
+        .or_else(|| match_grouped_identity(chars, start))
         .or_else(|| match_mobile(chars, start))
         .or_else(|| match_landline(chars, start))
 }
@@ -214,7 +232,7 @@ fn match_identity(chars: &[char], start: usize) -> Option<Item> {
         return None;
     }
     let number = &chars[start..start + len];
-    if len == 18 && identity_check_char(&number[..17]) != Some(number[17].to_ascii_uppercase()) {
+    if len == 18 && !is_identity_18(number) {
         return None;
     }
 
@@ -226,6 +244,62 @@ fn match_identity(chars: &[char], start: usize) -> Option<Item> {
         len,
         replacement,
     })
+}
+
+/// Checks 18 characters of an identity number: a valid check character, or a plausible
+/// `YYYYMMDD` birth date in characters 7 to 14.
+fn is_identity_18(number: &[char]) -> bool {
+    identity_check_char(&number[..17]) == Some(number[17].to_ascii_uppercase())
+        || is_plausible_full_birth_date(&number[6..14])
+}
+
+/// Matches an 18-character identity number written in two or more groups separated by single
+/// spaces, `-` or `.`, such as `220102 19800101 1234`. The masked form drops the separators.
+fn match_grouped_identity(chars: &[char], start: usize) -> Option<Item> {
+    let mut number: Vec<char> = Vec::with_capacity(18);
+    let mut index = start;
+    let mut groups = 0;
+    loop {
+        let digits = digit_run_len(chars, index);
+        if digits == 0 {
+            break;
+        }
+        number.extend(&chars[index..index + digits]);
+        index += digits;
+        groups += 1;
+        if number.len() == 17 && matches!(chars.get(index), Some('X' | 'x')) {
+            number.push(chars[index]);
+            index += 1;
+            break;
+        }
+        let separated = matches!(chars.get(index), Some(' ' | '-' | '.'))
+            && chars.get(index + 1).is_some_and(|c| c.is_ascii_digit());
+        if number.len() >= 18 || !separated {
+            break;
+        }
+        index += 1;
+    }
+    if groups < 2 || number.len() != 18 || !ends_number(chars, index) {
+        return None;
+    }
+    if !is_identity_18(&number) {
+        return None;
+    }
+    let mut replacement: String = number[..6].iter().collect();
+    replacement.push_str("********");
+    replacement.extend(&number[14..]);
+    Some(Item {
+        kind: MaskedKind::IdentityNumber,
+        len: index - start,
+        replacement,
+    })
+}
+
+/// Checks that eight digits read as `YYYYMMDD` with a year of 1900 to 2099, a month of 01 to
+/// 12 and a day of 01 to 31.
+fn is_plausible_full_birth_date(digits: &[char]) -> bool {
+    let century: String = digits.iter().take(2).collect();
+    matches!(century.as_str(), "19" | "20") && is_plausible_birth_date(&digits[2..])
 }
 
 /// Computes the GB 11643 check character of 17 digits: the weighted sum mod 11 picks one of
@@ -266,7 +340,7 @@ fn match_mobile(chars: &[char], start: usize) -> Option<Item> {
     } else if chars[start..].starts_with(&['8', '6']) {
         index += 2;
     }
-    if index > start && matches!(chars.get(index), Some(' ' | '-')) {
+    if index > start && matches!(chars.get(index), Some(' ' | '-' | '.')) {
         index += 1;
     }
     let prefix = &chars[start..index];
@@ -276,7 +350,10 @@ fn match_mobile(chars: &[char], start: usize) -> Option<Item> {
         return None;
     }
     index += 3;
-    let separator = chars.get(index).copied().filter(|c| matches!(c, ' ' | '-'));
+    let separator = chars
+        .get(index)
+        .copied()
+        .filter(|c| matches!(c, ' ' | '-' | '.'));
     index += usize::from(separator.is_some());
     take_digits(chars, index, 4)?;
     index += 4;

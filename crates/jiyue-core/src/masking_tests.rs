@@ -46,12 +46,37 @@ fn identity_number_with_x() {
 }
 
 #[test]
-fn identity_number_invalid_check_stays() {
+fn identity_number_wrong_check_with_birth_date_masked() {
+    // A mistyped check character still names a person when the birth date is plausible.
     let id = with_wrong_check("22010219850304123");
-    let text = format!("号码{id}有误");
-    let masked = mask(&text);
-    assert_eq!(masked.text, text);
-    assert!(masked.found.is_empty());
+    let masked = mask(&format!("号码{id}有误"));
+    assert_eq!(masked.text, format!("号码220102********{}有误", &id[14..]));
+    assert_eq!(masked.found, vec![MaskedKind::IdentityNumber]);
+}
+
+#[test]
+fn eighteen_digits_without_birth_date_stay() {
+    let text = "订单号123456789012345678已发货";
+    assert_eq!(mask(text).text, text);
+    assert!(mask(text).found.is_empty());
+}
+
+#[test]
+fn grouped_identity_numbers_masked() {
+    for text in [
+        "身份证 220102 19800101 1234 请核对",
+        "身份证 2201 0219 8001 0112 34 请核对",
+        "身份证 220102-19800101-1234 请核对",
+    ] {
+        let masked = mask(text);
+        assert_eq!(masked.text, "身份证 220102********1234 请核对", "{text}");
+        assert_eq!(masked.found, vec![MaskedKind::IdentityNumber], "{text}");
+    }
+}
+
+#[test]
+fn dotted_mobile_masked() {
+    assert_eq!(mask("电话139.1234.5678").text, "电话139.****.5678");
 }
 
 #[test]
@@ -191,10 +216,10 @@ fn known_names_longest_first_and_short_ignored() {
 }
 
 #[test]
-fn full_width_digits_stay() {
-    let text = "电话１３８００１３８０００，地址人民路１２号。";
-    assert_eq!(mask(text).text, text);
-    assert!(mask(text).found.is_empty());
+fn full_width_digits_masked() {
+    let masked = mask("电话１３８００１３８０００，地址人民路１２号。");
+    assert_eq!(masked.text, "电话138****8000，地址人民路**号。");
+    assert_eq!(masked.found, vec![MaskedKind::Mobile, MaskedKind::Address]);
 }
 
 #[test]

@@ -120,6 +120,7 @@ admin-cases-mail-text = Hello,
     { $url }
 
     This message was sent automatically; please do not reply to it.
+admin-cases-sms-text = [Government website platform] Your case { $no } has a reply. Sign in to read it: { $url }
 admin-cases-stats-title = Case statistics
 admin-cases-stats-month = Month
 admin-cases-stats-month-hint = Written as YYYY-MM, such as 2026-10.

@@ -120,6 +120,7 @@ admin-cases-mail-text = 您好：
     { $url }
 
     此邮件由系统自动发送，请勿直接回复。
+admin-cases-sms-text = 【政府网站集约化平台】您提交的留言或申请（编号 { $no }）已有答复，请登录查看：{ $url }
 admin-cases-stats-title = 办件统计
 admin-cases-stats-month = 月份
 admin-cases-stats-month-hint = 格式为 年-月，如 2026-10。

@@ -135,6 +135,17 @@ my-intro = Hello, { $name }. These are the messages and applications you sent.
 my-cases = My messages and applications
 my-cases-none = None yet
 my-cases-failed = They cannot be read right now. Reload later.
+my-case-number = Number
+my-case-kind = Type
+my-case-state = State
+my-case-received = Received on
+my-case-org = Handled by
+my-case-due = Answer due by
+my-case-progress = Progress
+my-case-written = What you sent
+my-case-reply = Reply
+my-case-reply-org = Replied by
+my-case-reply-date = Replied on
 message-write-link = Write a message
 disclosure-link = Apply for government information
 

@@ -135,6 +135,17 @@ my-intro = { $name }，您好。以下是您在本平台提交的留言和申请
 my-cases = 我的留言和申请
 my-cases-none = 暂无
 my-cases-failed = 暂时无法读取，请稍后刷新。
+my-case-number = 编号
+my-case-kind = 类型
+my-case-state = 办理状态
+my-case-received = 收到日期
+my-case-org = 办理单位
+my-case-due = 答复期限
+my-case-progress = 办理情况
+my-case-written = 您提交的内容
+my-case-reply = 答复
+my-case-reply-org = 答复单位
+my-case-reply-date = 答复日期
 message-write-link = 我要写信
 disclosure-link = 申请政府信息公开
 

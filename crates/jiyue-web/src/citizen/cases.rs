@@ -84,18 +84,87 @@ pub(crate) async fn my_cases(app: &App, words: &Words<'_>, citizen: CitizenId) -
     }
     cases
         .iter()
-        .map(|case| {
-            Fact::new(
-                format!("{} {}", case.no, case.subject),
-                format!(
-                    "{} · {} · {}",
-                    words.t(kind_key(case.kind)),
-                    words.t(citizen_state_key(case.state)),
-                    case.received_on
-                ),
-            )
+        .map(|case| Fact {
+            label: format!(
+                "{} · {} · {} · {}",
+                case.no,
+                words.t(kind_key(case.kind)),
+                words.t(citizen_state_key(case.state)),
+                case.received_on
+            ),
+            value: case.subject.clone(),
+            url: Some(format!("/account/cases/{}", case.no)),
         })
         .collect()
+}
+
+/// Builds the page on which a citizen reads one of their own cases: its state and dates, what
+/// they wrote, and the reply once it is approved. Only the reply's text and organization show,
+/// never the staff member or the review.
+pub(crate) async fn my_case_page(
+    app: &App,
+    words: &Words<'_>,
+    case: &CaseRecord,
+) -> super::view::DetailPage {
+    use super::view::{DetailPage, Section};
+    let org_name = |id: OrgId| async move {
+        match app.db.org(id).await {
+            Ok(Some(org)) => org.name,
+            _ => String::new(),
+        }
+    };
+    let mut facts = vec![
+        Fact::new(words.t("my-case-number"), case.no.clone()),
+        Fact::new(words.t("my-case-kind"), words.t(kind_key(case.kind))),
+        Fact::new(
+            words.t("my-case-state"),
+            words.t(citizen_state_key(case.state)),
+        ),
+        Fact::new(words.t("my-case-received"), case.received_on.to_string()),
+        Fact::new(words.t("my-case-org"), org_name(case.org_id).await),
+    ];
+    if let Some(clock) = &case.clock {
+        if case.state != CaseState::Answered {
+            if let Some(due) = clock.due(&app.calendar()).value {
+                facts.push(Fact::new(words.t("my-case-due"), due.to_string()));
+            }
+        }
+    }
+    let mut sections = vec![
+        Section {
+            heading: words.t("my-case-progress"),
+            facts,
+            paragraphs: Vec::new(),
+        },
+        Section {
+            heading: words.t("my-case-written"),
+            facts: Vec::new(),
+            paragraphs: case.body.lines().map(str::to_string).collect(),
+        },
+    ];
+    if let (CaseState::Answered, Some(reply)) = (case.state, &case.reply) {
+        let mut facts = vec![Fact::new(
+            words.t("my-case-reply-org"),
+            org_name(reply.org_id).await,
+        )];
+        if let Some(on) = reply.answered_on {
+            facts.push(Fact::new(words.t("my-case-reply-date"), on.to_string()));
+        }
+        sections.push(Section {
+            heading: words.t("my-case-reply"),
+            facts,
+            paragraphs: reply.body.lines().map(str::to_string).collect(),
+        });
+    }
+    DetailPage {
+        heading: case.subject.clone(),
+        sections,
+        links: vec![Link {
+            url: "/account/".to_string(),
+            text: words.t("my-heading"),
+        }],
+        ..DetailPage::default()
+    }
 }
 
 /// Logs a storage failure the citizen cannot fix and returns the internal-error response.

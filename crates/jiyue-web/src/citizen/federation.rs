@@ -19,7 +19,10 @@ use jiyue_auth::{Discovery, Expected, Jwks, PkcePair};
 use jiyue_db::{CitizenKind, NewCitizen, SealedValue, SignInRequest, Verification};
 use serde::Deserialize;
 
-use super::forms::{local_path, redirect, text_error, FormBrowser};
+use super::forms::{
+    cookie, local_path, redirect, sign_in_browser, sign_in_key, text_error, FormBrowser,
+    SIGN_IN_COOKIE, SIGN_IN_SECONDS,
+};
 use super::identity::start_session;
 use super::provider::issuer;
 use super::services;
@@ -203,6 +206,7 @@ async fn start(
         Ok(meta) => meta,
         Err(error) => return failure(&app, services, &headers, error),
     };
+    let (browser, browser_cookie) = sign_in_browser(&headers, services.config.cookie_secure);
     let state = jiyue_auth::new_token();
     let nonce = jiyue_auth::new_token();
     let pkce = PkcePair::generate();
@@ -219,9 +223,9 @@ async fn start(
     if let Err(error) = app
         .db
         .create_sign_in_request(
-            &jiyue_auth::token_digest(&state),
+            &sign_in_key(&state, &browser),
             &request,
-            chrono::Duration::minutes(15),
+            chrono::Duration::seconds(SIGN_IN_SECONDS),
         )
         .await
     {
@@ -244,7 +248,7 @@ async fn start(
     let separator = if endpoint.contains('?') { '&' } else { '?' };
     redirect(
         &format!("{endpoint}{separator}{}", params.finish()),
-        Vec::new(),
+        browser_cookie.into_iter().collect(),
     )
 }
 
@@ -278,9 +282,17 @@ async fn callback(
             "no upstream identity provider is configured",
         );
     };
+    let Some(browser) = cookie(&headers, SIGN_IN_COOKIE) else {
+        return failure(
+            &app,
+            services,
+            &headers,
+            "this browser did not start the sign-in".into(),
+        );
+    };
     let request = match app
         .db
-        .take_sign_in_request(&jiyue_auth::token_digest(&query.state), FEDERATION_HOST)
+        .take_sign_in_request(&sign_in_key(&query.state, &browser), FEDERATION_HOST)
         .await
     {
         Ok(Some(request)) => request,

@@ -22,6 +22,30 @@ pub(crate) struct ClientAddr(pub IpAddr);
 /// Name of the per-browser cookie that form tokens are bound to.
 pub(crate) const FORM_COOKIE: &str = "jiyue_form";
 
+/// Name of the cookie that ties a sign-in in progress to the browser that started it.
+pub(crate) const SIGN_IN_COOKIE: &str = "jiyue_signin";
+
+/// Returns the browser's sign-in cookie value, and the `Set-Cookie` value when it is new.
+pub(crate) fn sign_in_browser(headers: &HeaderMap, secure: bool) -> (String, Option<HeaderValue>) {
+    match cookie(headers, SIGN_IN_COOKIE) {
+        Some(value) => (value, None),
+        None => {
+            let value = jiyue_auth::new_token();
+            let header = set_cookie(SIGN_IN_COOKIE, &value, Some(SIGN_IN_SECONDS), secure);
+            (value, Some(header))
+        }
+    }
+}
+
+/// How long a sign-in in progress may take, in seconds.
+pub(crate) const SIGN_IN_SECONDS: i64 = 900;
+
+/// Returns the stored key of a sign-in in progress: the digest of its `state` together with
+/// the browser's sign-in cookie, so the callback works only in the browser that started it.
+pub(crate) fn sign_in_key(state: &str, browser: &str) -> String {
+    jiyue_auth::token_digest(&format!("{state}:{browser}"))
+}
+
 /// Returns the value of cookie `name`.
 pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

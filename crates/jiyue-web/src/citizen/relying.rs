@@ -16,8 +16,10 @@ use jiyue_auth::{Expected, PkcePair};
 use jiyue_db::{Citizen, SignInRequest, SiteSession};
 use serde::Deserialize;
 
+use super::challenge::{self, Gate, Limit};
 use super::forms::{
-    cookie, local_path, redirect, request_host, set_cookie, text_error, FormBrowser,
+    cookie, local_path, redirect, request_host, set_cookie, sign_in_browser, sign_in_key,
+    text_error, ClientAddr, FormBrowser, SIGN_IN_COOKIE, SIGN_IN_SECONDS,
 };
 use super::identity::{encode, read_form};
 use super::provider::{exchange_code, issuer, SITE_CLIENT_PREFIX};
@@ -30,6 +32,16 @@ use crate::App;
 pub(crate) const PREFIX: &str = "/account/";
 /// The redirect URI path of every site.
 pub(crate) const CALLBACK: &str = "/account/callback";
+/// Longest local path a sign-in returns to.
+const MAX_RETURN_BYTES: usize = 500;
+
+/// Sign-ins an address may start on a site within ten minutes.
+const START_SIGN_IN: Limit = Limit {
+    action: "start-sign-in",
+    limit: 60,
+    window: chrono::Duration::minutes(10),
+};
+
 /// Name of a site's session cookie.
 pub(crate) const SITE_COOKIE: &str = "jiyue_site";
 
@@ -39,6 +51,7 @@ pub(crate) fn router() -> Router<Arc<App>> {
         .route("/account/callback", get(callback))
         .route("/account/logout", post(logout))
         .route("/account/", get(my_page))
+        .route("/account/cases/{no}", get(my_case))
         .merge(super::cases::router())
 }
 
@@ -87,19 +100,36 @@ async fn login(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     Extension(OnSite(site)): Extension<OnSite>,
+    Extension(ClientAddr(client)): Extension<ClientAddr>,
     Query(query): Query<LoginQuery>,
 ) -> Response {
-    if services(&app).is_err() {
+    let Ok(services) = services(&app) else {
         return text_error(StatusCode::SERVICE_UNAVAILABLE, "not configured");
-    }
-    let return_to = local_path(if query.return_to.is_empty() {
+    };
+    let mut return_to = local_path(if query.return_to.is_empty() {
         PREFIX
     } else {
         &query.return_to
     });
+    if return_to.len() > MAX_RETURN_BYTES {
+        return_to = PREFIX.to_string();
+    }
     if site_signed_in(&app, &headers).await.is_some() {
         return redirect(&return_to, Vec::new());
     }
+    // Every sign-in stores a row until the callback, so an address may start only so many.
+    match challenge::gate(&app.db, &START_SIGN_IN, None, client).await {
+        Ok(Gate::Closed) => {
+            return text_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many sign-ins from this address; please try again in a few minutes",
+            )
+        }
+        Ok(_) => {}
+        Err(error) => tracing::error!(%error, "checking the sign-in limit failed"),
+    }
+    let _ = challenge::count(&app.db, &START_SIGN_IN, None, client).await;
+    let (browser, browser_cookie) = sign_in_browser(&headers, services.config.cookie_secure);
     let (Some(client_id), Some(base)) = (client_id(&app, site), base_url(&app, site)) else {
         return text_error(StatusCode::NOT_FOUND, "unknown site");
     };
@@ -115,9 +145,9 @@ async fn login(
     if let Err(error) = app
         .db
         .create_sign_in_request(
-            &jiyue_auth::token_digest(&state),
+            &sign_in_key(&state, &browser),
             &request,
-            chrono::Duration::minutes(15),
+            chrono::Duration::seconds(SIGN_IN_SECONDS),
         )
         .await
     {
@@ -139,7 +169,7 @@ async fn login(
         .append_pair("code_challenge_method", pkce.method());
     redirect(
         &format!("{}/authorize?{}", issuer(&app), query.finish()),
-        Vec::new(),
+        browser_cookie.into_iter().collect(),
     )
 }
 
@@ -182,9 +212,14 @@ async fn callback(
         place.form(&app, StatusCode::BAD_REQUEST, &page, Vec::new())
     };
     let host = request_host(&headers);
+    // Without the cookie set when this browser started the sign-in, the callback was opened
+    // elsewhere, as a link someone sent: refuse it, or the visitor would be signed in as them.
+    let Some(browser) = cookie(&headers, SIGN_IN_COOKIE) else {
+        return fail(words.t("signin-state-invalid"));
+    };
     let request = match app
         .db
-        .take_sign_in_request(&jiyue_auth::token_digest(&query.state), &host)
+        .take_sign_in_request(&sign_in_key(&query.state, &browser), &host)
         .await
     {
         Ok(Some(request)) => request,
@@ -300,6 +335,45 @@ async fn logout(
     redirect(
         &format!("{}/logout?{}", issuer(&app), query.finish()),
         vec![clear],
+    )
+}
+
+async fn my_case(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Extension(OnSite(site)): Extension<OnSite>,
+    axum::extract::Path(no): axum::extract::Path<String>,
+) -> Response {
+    let path = format!("/account/cases/{no}");
+    let Some(me) = site_signed_in(&app, &headers).await else {
+        return redirect(&login_path(&local_path(&path)), Vec::new());
+    };
+    let place = match Place::site(&app, site).await {
+        Ok(place) => place,
+        Err(response) => return response,
+    };
+    let words = place.words(&app);
+    // Only the case's own author finds it: another citizen's number reads as unknown.
+    let case = match app.db.case_by_no_for_citizen(me.citizen.id, &no).await {
+        Ok(Some(case)) => case,
+        Ok(None) => return text_error(StatusCode::NOT_FOUND, "no such case among yours"),
+        Err(error) => {
+            tracing::error!(%error, "reading a citizen's case failed");
+            return text_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error: please try again later",
+            );
+        }
+    };
+    let page = super::cases::my_case_page(&app, &words, &case).await;
+    place.render(
+        &app,
+        StatusCode::OK,
+        "citizen_detail.html",
+        &case.subject,
+        jiyue_core::ColumnType::Consultation,
+        &page,
+        Vec::new(),
     )
 }
 

@@ -234,7 +234,8 @@ fn hit_url(directory: &SiteDirectory, site_code: &str, path: &str) -> String {
         .unwrap_or_else(|| path.to_string())
 }
 
-/// Counts a query that found nothing, for the editors' list, without making the visitor wait.
+/// Counts a query that found nothing, with personal data masked, for the editors' list, without
+/// making the visitor wait.
 /// At most a few such writes run at once; past that, misses are dropped rather than queued, so
 /// a flood of nonsense queries cannot load the database.
 fn record_miss(app: &App, site_id: jiyue_db::SiteId, query: &str) {
@@ -243,7 +244,9 @@ fn record_miss(app: &App, site_id: jiyue_db::SiteId, query: &str) {
         return;
     };
     let db = app.db.clone();
-    let query = query.to_string();
+    // Visitors type phone and identity numbers into the search box; the list editors read
+    // keeps only their masked form.
+    let query = jiyue_core::mask_personal_data(query, &[]).text;
     tokio::spawn(async move {
         if let Err(error) = db.record_search_miss(site_id, &query).await {
             tracing::warn!(%error, "counting an unanswered query failed");

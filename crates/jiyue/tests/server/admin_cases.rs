@@ -172,6 +172,25 @@ async fn message_flow_through_review() {
         assert_eq!(forged.status, 403, "{backend}: {}", forged.body);
         assert_eq!(state_of(&server, mine).await, CaseState::Received);
 
+        // An acceptance dated after today would move the deadline out of reach.
+        let future = act(
+            &handler,
+            mine,
+            &[
+                ("action", "accept"),
+                ("limit_days", "15"),
+                ("accepted_on", "9999-12-31"),
+            ],
+        )
+        .await;
+        assert_eq!(future.status, 422, "{backend}: {}", future.body);
+        assert!(
+            future.body.contains("日期不能晚于今天"),
+            "{backend}: {}",
+            future.body
+        );
+        assert_eq!(state_of(&server, mine).await, CaseState::Received);
+
         assert_done(
             &act(
                 &handler,

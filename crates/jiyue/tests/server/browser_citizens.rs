@@ -263,6 +263,28 @@ async fn read_answer(server: &TestServer, browser: &Browser, axe: &str) -> Strin
         "the full phone number is not in the page source either"
     );
     assert_no_violations(browser, axe, "the replied message").await;
+
+    // The citizen reads the reply among their own cases too.
+    browser
+        .open(&server.url("www.changchun.localhost", "/account/"))
+        .await;
+    browser
+        .link_containing(SUBJECT)
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_url("the citizen's own case", |url| {
+            url.contains("/account/cases/")
+        })
+        .await;
+    let own = browser.find("main").await.text().await.unwrap();
+    assert!(
+        own.contains(REPLY),
+        "the citizen's case page shows the reply: {own}"
+    );
+    assert_no_violations(browser, axe, "the citizen's own case").await;
     detail
 }
 

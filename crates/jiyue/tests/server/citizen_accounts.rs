@@ -1092,6 +1092,47 @@ async fn single_sign_on_across_sites() {
     }
 }
 
+#[tokio::test]
+async fn callback_link_from_another_browser_refused() {
+    let server = start("sqlite").await;
+    let attacker = Browser::new("10.12.0.1");
+    sign_in_mobile(&server, &attacker, "13800138012", "钱七").await;
+
+    // The attacker starts a sign-in on the portal and stops before the callback.
+    let start_url = server.url("www.jl.localhost", "/account/login?return=/hudong/write");
+    let started = attacker.get(&start_url).await;
+    assert_eq!(started.status, 303, "{}", started.body);
+    let authorized = attacker.get(&started.location).await;
+    assert_eq!(authorized.status, 303, "{}", authorized.body);
+    let callback = authorized.location.clone();
+    assert!(callback.contains("/account/callback?"), "{callback}");
+
+    // A victim who opens that link in a browser of their own is not signed in as the attacker.
+    let victim = Browser::new("10.12.0.2");
+    let opened = victim.get(&callback).await;
+    assert_eq!(opened.status, 400, "{}", opened.body);
+    assert!(
+        opened.body.contains("登录请求已过期或已使用"),
+        "{}",
+        opened.body
+    );
+    assert!(victim.cookie(&callback, "jiyue_site").is_none());
+    let mine = victim
+        .get(&server.url("www.jl.localhost", "/account/"))
+        .await;
+    assert_eq!(mine.status, 303, "the victim has no site session");
+
+    // The browser that started the sign-in finishes it.
+    let finished = attacker.get(&callback).await;
+    assert_eq!(finished.status, 303, "{}", finished.body);
+    assert!(
+        finished.location.ends_with("/hudong/write"),
+        "{}",
+        finished.location
+    );
+    server.running.unwrap().stop().await;
+}
+
 /// Returns true when `needle` occurs in `haystack`.
 fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
     haystack

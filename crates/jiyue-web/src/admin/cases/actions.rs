@@ -49,11 +49,19 @@ fn parse_day(
     if text.is_empty() {
         return Ok(today);
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+    let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
         invalid(format!(
             "{name} \"{text}\" is not a date; write it as YYYY-MM-DD, such as 2026-10-09"
         ))
-    })
+    })?;
+    // An action is recorded on the day it happens: a future date would move the deadline
+    // clock out of reach of the reminders.
+    if day > today {
+        return Err(invalid(format!(
+            "{name} {day} is after today ({today}); give today or an earlier date"
+        )));
+    }
+    Ok(day)
 }
 
 /// Returns the extension rules of a case: those of applications for government information,
@@ -252,20 +260,28 @@ pub(super) async fn act(
     }
 }
 
-/// Returns the e-mail address to notify of an answered case: the one the citizen gave with
+/// Returns the address of `field` to notify of an answered case: the one the citizen gave with
 /// the case, else the one on their account.
-async fn citizen_email(app: &App, case: &CaseRecord) -> Option<String> {
+async fn citizen_contact(app: &App, case: &CaseRecord, field: Field) -> Option<String> {
     let services = app.citizens.as_ref()?;
     let open = |sealed: &str| {
         jiyue_auth::Sealed::parse(sealed)
             .ok()
-            .and_then(|sealed| services.cipher.open(Field::Email, &sealed).ok())
+            .and_then(|sealed| services.cipher.open(field, &sealed).ok())
     };
-    if let Some(email) = case.contact.email.as_deref().and_then(open) {
-        return Some(email);
+    let given = match field {
+        Field::Mobile => case.contact.mobile.as_deref(),
+        _ => case.contact.email.as_deref(),
+    };
+    if let Some(value) = given.and_then(open) {
+        return Some(value);
     }
     let citizen = app.db.citizen(case.citizen_id?).await.ok()??;
-    citizen.email_sealed.as_deref().and_then(open)
+    let sealed = match field {
+        Field::Mobile => citizen.mobile_sealed,
+        _ => citizen.email_sealed,
+    };
+    sealed.as_deref().and_then(open)
 }
 
 /// Tells the citizen by e-mail that the reply of their case is approved and where to read it.
@@ -277,10 +293,6 @@ async fn notify_citizen(app: &App, id: i64) {
     let Ok(case) = app.db.case(&Scope::Platform, id).await else {
         return;
     };
-    let Some(to) = citizen_email(app, &case).await else {
-        return;
-    };
-
     let base = app
         .directory()
         .hosts
@@ -290,8 +302,32 @@ async fn notify_citizen(app: &App, id: i64) {
     let args = [
         ("no", case.no.clone()),
         ("subject", case.subject.clone()),
-        ("url", format!("{base}/account/")),
+        ("url", format!("{base}/account/cases/{}", case.no)),
     ];
+    let Some(to) = citizen_contact(app, &case, Field::Email).await else {
+        // Accounts made with a mobile number only get the notice by SMS.
+        if let Some(mobile) = citizen_contact(app, &case, Field::Mobile).await {
+            let sms = jiyue_notify::Sms {
+                to: mobile.clone(),
+                template: "case_answered".to_string(),
+                params: args
+                    .iter()
+                    .map(|(name, value)| ((*name).to_string(), value.clone()))
+                    .collect(),
+                text: render::format("admin-cases-sms-text", &args),
+            };
+            let masked = jiyue_notify::mask_address(&mobile);
+            match services.sms.send(&sms).await {
+                Ok(_) => {
+                    tracing::info!(case = %case.no, to = %masked, "sent the reply notice of a case by SMS")
+                }
+                Err(error) => {
+                    tracing::error!(case = %case.no, to = %masked, %error, "sending the reply notice of a case by SMS failed")
+                }
+            }
+        }
+        return;
+    };
     let mail = jiyue_notify::Mail {
         to: to.clone(),
         subject: render::format("admin-cases-mail-subject", &args),

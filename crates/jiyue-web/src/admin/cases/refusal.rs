@@ -5,7 +5,7 @@
 use jiyue_db::{CaseState, DbError};
 
 /// The Chinese sentence of a refusal whose English detail contains the marker.
-const KNOWN: [(&str, &str); 14] = [
+const KNOWN: [(&str, &str); 15] = [
     (
         "so they cannot approve it",
         "答复由您本人撰写，您不能审核通过自己的答复。请由另一位审核人审核。",
@@ -41,9 +41,13 @@ const KNOWN: [(&str, &str); 14] = [
     ),
     (
         "working days is invalid",
-        "工作日天数无效，请填写 1 到 365 之间的整数。",
+        "工作日天数无效，请填写 1 到 250 之间的整数。",
     ),
     ("cannot be accepted on", "受理日期不能早于收到日期。"),
+    (
+        "is after today",
+        "日期不能晚于今天，请填写今天或更早的日期。",
+    ),
 ];
 
 /// Returns the Chinese text of a storage refusal, with the stored detail after it.

@@ -168,6 +168,10 @@ pub(super) async fn submit(
     };
 
     let words = place.words(&app);
+    // A signed-in citizen finds the report among their own cases; anyone else may report too.
+    let citizen = crate::citizen::relying::site_signed_in(&app, request.headers())
+        .await
+        .map(|me| me.citizen.id);
 
     let input = match read_input(services, request, &words).await {
         Ok(input) => input,
@@ -230,7 +234,7 @@ pub(super) async fn submit(
         Err(error) => return internal_error(&error, "checking the report limits"),
     }
 
-    let case = match store(&app, site, &draft).await {
+    let case = match store(&app, site, &draft, citizen).await {
         Ok(case) => case,
         Err(DbError::Invalid(error)) => {
             return retry(error, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -251,7 +255,12 @@ pub(super) async fn submit(
     confirmation(&app, &place, &case, vec![next], Vec::new())
 }
 
-async fn store(app: &App, site: SiteId, draft: &Draft) -> Result<jiyue_db::CaseRecord, DbError> {
+async fn store(
+    app: &App,
+    site: SiteId,
+    draft: &Draft,
+    citizen: Option<jiyue_db::CitizenId>,
+) -> Result<jiyue_db::CaseRecord, DbError> {
     let Some(org_id) = super::site_org(app, site) else {
         return Err(DbError::NotFound(format!(
             "site {site} is not in the host table"
@@ -265,7 +274,7 @@ async fn store(app: &App, site: SiteId, draft: &Draft) -> Result<jiyue_db::CaseR
             category: None,
             site_id: site,
             org_id,
-            citizen_id: None,
+            citizen_id: citizen,
             subject: checks::subject_from(&draft.description, SUBJECT_CHARS),
             body: draft.description.clone(),
             page_url: Some(draft.page_url.clone()),
