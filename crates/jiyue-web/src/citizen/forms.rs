@@ -162,7 +162,7 @@ pub(crate) fn parse_form(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A finished HTML page of the citizen interface: never cached, with the security headers.
+/// Builds an HTML page of the citizen interface: never cached, with the security headers.
 pub(crate) fn html_page(
     status: StatusCode,
     html: String,
@@ -185,7 +185,7 @@ pub(crate) fn html_page(
     response
 }
 
-/// A redirect (303 See Other) with the security headers and any cookies to set.
+/// Builds a redirect (303 See Other) with the security headers and any cookies to set.
 pub(crate) fn redirect(location: &str, cookies: Vec<HeaderValue>) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
@@ -204,7 +204,8 @@ pub(crate) fn redirect(location: &str, cookies: Vec<HeaderValue>) -> Response {
     response
 }
 
-/// A plain-text error response, for protocol endpoints and refusals before any page exists.
+/// Builds a plain-text error response, for protocol endpoints and refusals before any page
+/// exists.
 pub(crate) fn text_error(status: StatusCode, message: &str) -> Response {
     let mut response = (status, format!("{message}\n")).into_response();
     let headers = response.headers_mut();

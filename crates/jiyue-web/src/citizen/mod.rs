@@ -72,8 +72,8 @@ impl Default for CitizenConfig {
     }
 }
 
-/// What citizen handlers need besides the database: the personal-data cipher, the channels
-/// codes and links go through, and the provider's signing keys.
+/// The citizen handlers' dependencies besides the database: the personal-data cipher, the
+/// channels for codes and links, and the provider's signing keys.
 pub struct CitizenServices {
     pub config: CitizenConfig,
     pub cipher: Arc<dyn PersonalDataCipher>,
@@ -203,7 +203,7 @@ where
     run(router, request, ClientAddr(client), Some(site_id), timeout).await
 }
 
-/// Returns the citizen services, or the response that says they are not configured.
+/// Returns the citizen services, or a 503 response when they are not configured.
 #[allow(clippy::result_large_err)]
 pub(crate) fn services(app: &App) -> Result<&CitizenServices, axum::response::Response> {
     app.citizens.as_deref().ok_or_else(|| {
@@ -258,8 +258,8 @@ where
     }
 }
 
-/// Blanks the contact details of a deleting account's cases; the cases stay, as records of
-/// what the government was asked and answered.
+/// Blanks the contact details of a deleted account's cases. The cases stay as government
+/// records.
 pub(crate) async fn erase_case_contacts(
     app: &App,
     citizen: jiyue_db::CitizenId,

@@ -32,7 +32,7 @@ use crate::App;
 pub(crate) const PREFIX: &str = "/account/";
 /// The redirect URI path of every site.
 pub(crate) const CALLBACK: &str = "/account/callback";
-/// Longest local path a sign-in returns to.
+/// Maximum length of the local path a sign-in returns to, in bytes.
 const MAX_RETURN_BYTES: usize = 500;
 
 /// Sign-ins an address may start on a site within ten minutes.
@@ -74,12 +74,12 @@ pub(crate) async fn site_signed_in(app: &App, headers: &HeaderMap) -> Option<Sit
     Some(SiteCitizen { session, citizen })
 }
 
-/// The path of the sign-in link that comes back to `return_to`.
+/// Returns the path of the sign-in link that comes back to `return_to`.
 pub(crate) fn login_path(return_to: &str) -> String {
     format!("/account/login?return={}", encode(return_to))
 }
 
-/// The client id of a site.
+/// Returns the client id of a site.
 fn client_id(app: &App, site: jiyue_db::SiteId) -> Option<String> {
     let directory = app.directory();
     let code = &directory.sites.get(&site)?.code;
