@@ -102,10 +102,13 @@ async fn record_alert(app: &App, action: &str, case: &CaseRecord, detail: String
 /// NOTE: staff accounts store no e-mail address, so the alerts reach staff through the to-do
 /// box of the admin case list and the audit log, not by mail.
 pub async fn case_deadlines(app: &App) -> Result<CaseAlerts, jiyue_db::DbError> {
+    let cases = app.db.open_cases().await?;
+    // The date is read after the cases, so a case is never judged by a date from before it
+    // was accepted.
     let calendar = app.calendar();
     let today = app.today();
     let mut alerts = CaseAlerts::default();
-    for case in app.db.open_cases().await? {
+    for case in cases {
         let Some(clock) = &case.clock else {
             continue;
         };
