@@ -2,8 +2,8 @@
 //!
 //! Personal data arrives sealed: the caller encrypts mobile numbers, e-mail addresses, names,
 //! identity numbers and addresses with the personal-data cipher and passes the sealed text
-//! with its lookup digest (`SealedValue`). This module never sees a plain value, so neither a
-//! copy of the database nor a storage log holds one.
+//! with its lookup digest (`SealedValue`). This module never receives a plain value, so neither
+//! a copy of the database nor a storage log contains one.
 
 mod codes;
 mod oidc;
@@ -24,7 +24,7 @@ use crate::sql::{args, micros, Row};
 /// The row id of a citizen account.
 pub type CitizenId = i64;
 
-/// Who holds the account.
+/// The kind of account holder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CitizenKind {
     /// A natural person (自然人).
@@ -52,7 +52,7 @@ impl CitizenKind {
     }
 }
 
-/// How sure the platform is of who holds the account.
+/// The assurance level of the holder's identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Assurance {
     /// Only a mobile number or e-mail address was proven.
@@ -144,7 +144,7 @@ pub struct NewCitizen {
     pub upstream: Option<(String, String)>,
 }
 
-/// What the holder may change on the profile page. `None` leaves a field as it is.
+/// The profile fields the holder may change. `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct ProfileChange {
     pub display_name: Option<String>,
@@ -163,7 +163,7 @@ pub struct Verification {
     pub id_number: Option<SealedValue>,
 }
 
-/// Longest display name, in characters.
+/// Maximum length of a display name, in characters.
 pub const MAX_DISPLAY_NAME_CHARS: usize = 40;
 
 const CITIZEN_COLUMNS: &str = "id, kind, display_name, mobile_sealed, email_sealed, \

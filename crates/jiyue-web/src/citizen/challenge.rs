@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use super::view::{ChallengeView, Words};
 use super::CitizenServices;
 
-/// Zero bits the scripted answer must reach.
+/// Leading zero bits the scripted solution must reach.
 const WORK_BITS: u32 = 16;
 
 /// How long a seed works, in seconds.
@@ -29,7 +29,7 @@ pub(crate) struct Limit {
     pub window: chrono::Duration,
 }
 
-/// What a sender may do now.
+/// The state of a sender's limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Gate {
     /// Below the limits.

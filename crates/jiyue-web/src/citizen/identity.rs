@@ -1,7 +1,7 @@
 //! The identity host's own pages: sign-in and sign-up by mobile number and code or by e-mail,
 //! password reset, the account page, sign-out and account deletion.
 //!
-//! Nothing here tells a visitor whether a number or address is registered: sign-in by code
+//! No page here reveals whether a number or address is registered: sign-in by code
 //! signs up an unknown number, sign-up by e-mail and password reset answer the same way
 //! whatever the address, and a wrong password reads like an unknown account.
 
@@ -1101,7 +1101,7 @@ async fn verify_email(State(app): State<Arc<App>>, headers: HeaderMap, body: Byt
     }
 }
 
-/// What a verification or reset link carries besides its digest: the page to return to and,
+/// The payload of a verification or reset link besides its digest: the page to return to and,
 /// for sign-up, the sealed address it was sent to.
 #[derive(Debug, serde::Serialize, Deserialize)]
 struct LinkPayload {
@@ -1443,7 +1443,7 @@ async fn request_reset(
                 .await;
             }
         }
-        // The same answer whether or not the address is registered.
+        // The same response whether or not the address is registered.
         let page = notice_page(
             services,
             &words,
@@ -1579,7 +1579,7 @@ async fn finish_reset(
         let page = reset_form(services, words, browser, Some(error));
         return place.form(app, StatusCode::UNPROCESSABLE_ENTITY, &page, Vec::new());
     }
-    // A reset ends every session, so whoever knew the old password is signed out.
+    // A reset ends every session, so anyone who knew the old password is signed out.
     let _ = app.db.end_citizen_sessions(citizen).await;
     tracing::info!(citizen, "a citizen reset their password");
     let page = notice_page(

@@ -2,8 +2,8 @@
 //! Connect provider every site signs in through, and the forms citizens send on each site.
 //!
 //! These requests carry per-visitor state (a session, a form token), so they bypass the page
-//! cache and run through axum routers built per request. The identity host answers every path
-//! here; on a site only the paths `is_interactive` names come here.
+//! cache and run through axum routers built per request. Every path of the identity host is
+//! handled here, and on a site only the paths that `is_interactive` names.
 
 mod cases;
 pub mod challenge;

@@ -50,7 +50,7 @@ pub(crate) fn router() -> Router<Arc<App>> {
         .route("/logout", get(logout_page).post(logout))
 }
 
-/// A client as the provider sees it.
+/// A client as the provider looks it up.
 pub(crate) struct ClientInfo {
     pub client_id: String,
     pub redirect_uris: Vec<String>,
@@ -83,7 +83,7 @@ pub(crate) async fn find_client(app: &App, client_id: &str) -> Option<ClientInfo
     })
 }
 
-/// The issuer identifier: the identity host's base URL.
+/// Returns the issuer identifier: the identity host's base URL.
 pub(crate) fn issuer(app: &App) -> String {
     app.directory().hosts.identity_url().to_string()
 }
@@ -218,7 +218,7 @@ async fn authorize(
         );
     };
     // Until the client and its redirect URI check out, errors are shown here, never sent to
-    // an address nobody registered.
+    // an unregistered address.
     let Some(client) = find_client(&app, &query.client_id).await else {
         return text_error(
             StatusCode::BAD_REQUEST,
@@ -323,7 +323,7 @@ pub(crate) struct Issued {
     pub scope: String,
 }
 
-/// Why a code or refresh token was refused.
+/// The reason a code or refresh token was rejected.
 pub(crate) struct Refused {
     pub status: StatusCode,
     pub error: &'static str,
@@ -512,7 +512,7 @@ async fn issue(
     })
 }
 
-/// The client credentials of a token request: HTTP Basic, or `client_id` and
+/// Returns the client credentials of a token request: HTTP Basic, or `client_id` and
 /// `client_secret` in the body.
 fn client_credentials(headers: &HeaderMap, form: &[(String, String)]) -> (String, Option<String>) {
     let basic = headers

@@ -238,7 +238,7 @@ impl<'a> Words<'a> {
     }
 }
 
-/// Where a page is shown: on a site, with its view and policy, or on the identity host.
+/// The place of a page: a site, with its view and policy, or the identity host.
 pub(crate) struct Place {
     pub site: Option<SiteView>,
     pub csp: String,
@@ -246,7 +246,7 @@ pub(crate) struct Place {
 }
 
 impl Place {
-    /// The identity host.
+    /// Returns the place of the identity host.
     pub(crate) fn identity() -> Place {
         Place {
             site: None,
@@ -255,7 +255,7 @@ impl Place {
         }
     }
 
-    /// A site, with its layout and content security policy.
+    /// Returns the place of a site, with its layout and content security policy.
     pub(crate) async fn site(app: &App, site_id: SiteId) -> Result<Place, Response> {
         let directory = app.directory();
         let ctx = crate::pages::site_context(app, &directory, site_id)

@@ -26,11 +26,11 @@ use crate::App;
 /// The path of the application form on every site.
 pub(super) const PATH: &str = "/ysqgk";
 
-/// Longest description of the requested information, in characters.
+/// Maximum length of the description of the requested information, in characters.
 const MAX_REQUEST_CHARS: usize = 4000;
-/// Longest purpose, in characters.
+/// Maximum length of the purpose, in characters.
 const MAX_PURPOSE_CHARS: usize = 500;
-/// Longest name or postal address, in characters.
+/// Maximum length of a name or postal address, in characters.
 const MAX_NAME_CHARS: usize = 50;
 const MAX_ADDRESS_CHARS: usize = 200;
 /// Characters of the request that become the case subject.
@@ -66,7 +66,7 @@ pub(super) async fn form_page(
         .await
 }
 
-/// Who the form is shown to.
+/// The viewer of the form.
 struct View {
     site: SiteId,
     account: CitizenId,
