@@ -1,8 +1,11 @@
 //! Early warning and oversight: the checks that keep every hosted site within the national
-//! inspection rules before an inspector finds a fault. This first part is the wording check.
+//! inspection rules before an inspector finds a fault. Each check returns [`Fault`]s; the
+//! alert desk turns them into alerts, once each.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod fault;
 pub mod wording;
 
+pub use fault::{Check, Fault, Severity};
 pub use wording::{Finding, FindingKind, Official, WordLists};

@@ -14,7 +14,8 @@ pub const FALLBACK_LANG: &str = "zh-CN";
 
 /// The compiled-in Fluent sources, by BCP 47 tag: the public theme's messages, then the
 /// admin interface's, then the admin tools' (working-day calendar, search terms), then the
-/// admin case pages', then the citizen pages' (accounts, sign-in, cases). Each language's files
+/// admin case pages', then the citizen pages' (accounts, sign-in, cases), then the oversight desk's (alerts and
+/// each check's pages). Each language's files
 /// load into one bundle, so a key defined in two of them is an error.
 pub(crate) const SOURCES: [(&str, &[FluentSource]); 2] = [
     (
@@ -40,6 +41,30 @@ pub(crate) const SOURCES: [(&str, &[FluentSource]); 2] = [
                 file: "citizen.zh-CN.ftl",
                 text: include_str!("../../../themes/default/i18n/citizen.zh-CN.ftl"),
             },
+            FluentSource {
+                file: "monitor.zh-CN.ftl",
+                text: include_str!("../../../themes/default/i18n/monitor.zh-CN.ftl"),
+            },
+            FluentSource {
+                file: "monitor-links.zh-CN.ftl",
+                text: include_str!("../../../themes/default/i18n/monitor-links.zh-CN.ftl"),
+            },
+            FluentSource {
+                file: "monitor-export.zh-CN.ftl",
+                text: include_str!("../../../themes/default/i18n/monitor-export.zh-CN.ftl"),
+            },
+            FluentSource {
+                file: "monitor-fresh.zh-CN.ftl",
+                text: include_str!("../../../themes/default/i18n/monitor-fresh.zh-CN.ftl"),
+            },
+            FluentSource {
+                file: "monitor-score.zh-CN.ftl",
+                text: include_str!("../../../themes/default/i18n/monitor-score.zh-CN.ftl"),
+            },
+            FluentSource {
+                file: "monitor-probe.zh-CN.ftl",
+                text: include_str!("../../../themes/default/i18n/monitor-probe.zh-CN.ftl"),
+            },
         ],
     ),
     (
@@ -64,6 +89,30 @@ pub(crate) const SOURCES: [(&str, &[FluentSource]); 2] = [
             FluentSource {
                 file: "citizen.en.ftl",
                 text: include_str!("../../../themes/default/i18n/citizen.en.ftl"),
+            },
+            FluentSource {
+                file: "monitor.en.ftl",
+                text: include_str!("../../../themes/default/i18n/monitor.en.ftl"),
+            },
+            FluentSource {
+                file: "monitor-links.en.ftl",
+                text: include_str!("../../../themes/default/i18n/monitor-links.en.ftl"),
+            },
+            FluentSource {
+                file: "monitor-export.en.ftl",
+                text: include_str!("../../../themes/default/i18n/monitor-export.en.ftl"),
+            },
+            FluentSource {
+                file: "monitor-fresh.en.ftl",
+                text: include_str!("../../../themes/default/i18n/monitor-fresh.en.ftl"),
+            },
+            FluentSource {
+                file: "monitor-score.en.ftl",
+                text: include_str!("../../../themes/default/i18n/monitor-score.en.ftl"),
+            },
+            FluentSource {
+                file: "monitor-probe.en.ftl",
+                text: include_str!("../../../themes/default/i18n/monitor-probe.en.ftl"),
             },
         ],
     ),

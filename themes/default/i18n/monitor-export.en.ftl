@@ -1,0 +1,1 @@
+# Messages of static export, the tampering ledger and the standards check.

@@ -1,0 +1,1 @@
+# Messages of the freshness and wording checks.

@@ -1,0 +1,1 @@
+# Messages of the availability probe and security signals.

@@ -1,0 +1,1 @@
+# Messages of the oversight desk: alerts, the dashboard and their delivery.
