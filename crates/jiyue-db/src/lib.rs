@@ -8,6 +8,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod access_log;
+mod alerts;
 mod audit;
 mod blobs;
 pub mod cases;
@@ -31,6 +32,11 @@ mod staff;
 pub mod testing;
 
 pub use access_log::{AccessFilter, AccessRecord, MIN_ACCESS_RETAIN_DAYS};
+pub use alerts::{
+    AlertCounts, AlertFilter, AlertId, AlertRecord, DeliveryRecord, MonitorJob, NewAlert,
+    RaiseOutcome,
+    MAX_ALERT_ROWS, MAX_EVIDENCE_CHARS, MAX_RESOLUTION_CHARS,
+};
 pub use audit::{
     AuditEntry, AuditFilter, AuditProblem, AuditRecord, AuditReport, AuditResult,
     MIN_AUDIT_RETAIN_MONTHS,

@@ -13,6 +13,7 @@ pub mod csv_safe;
 pub mod headers;
 pub mod hosts;
 pub mod indexer;
+pub mod monitor;
 pub mod net;
 mod pages;
 pub mod public;
@@ -143,6 +144,8 @@ pub struct App {
     services: RwLock<(u64, Option<Arc<Vec<PublishedService>>>)>,
     /// Citizen accounts, sign-in and cases; `None` when the platform runs without them.
     pub citizens: Option<Arc<citizen::CitizenServices>>,
+    /// The alert desk's settings; the defaults until the server sets them.
+    desk: RwLock<Arc<monitor::DeskConfig>>,
 }
 
 impl App {
@@ -178,7 +181,18 @@ impl App {
             miss_permits: Arc::new(tokio::sync::Semaphore::new(4)),
             services: RwLock::new((0, None)),
             citizens,
+            desk: RwLock::new(Arc::new(monitor::DeskConfig::default())),
         }))
+    }
+
+    /// Returns the alert desk's settings.
+    pub fn desk(&self) -> Arc<monitor::DeskConfig> {
+        self.desk.read().clone()
+    }
+
+    /// Replaces the alert desk's settings.
+    pub fn set_desk(&self, config: monitor::DeskConfig) {
+        *self.desk.write() = Arc::new(config);
     }
 
     /// Returns the current sites and host table.

@@ -146,6 +146,7 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
         cookie_secure,
         clock.clone(),
     )?;
+    let desk = desk_config(&data.data_dir, file.monitor.as_ref(), clock.clone())?;
     let app = App::new(
         db,
         search.clone(),
@@ -157,6 +158,7 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
         Some(citizens),
     )
     .await?;
+    app.set_desk(desk);
     if search.needs_rebuild() {
         tracing::info!("search index is new or its schema changed; building it from the database");
         let directory = app.directory();
@@ -187,6 +189,7 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
         tokio::spawn(run_admin(app.clone(), admin, receiver.clone())),
         tokio::spawn(jiyue_web::sync::run(app.clone(), receiver.clone())),
         tokio::spawn(jiyue_web::access::run_writer(app.clone(), receiver.clone())),
+        tokio::spawn(jiyue_web::monitor::run(app.clone(), receiver.clone())),
         tokio::spawn(jiyue_web::schedule::run(app.clone(), receiver)),
     ];
     Ok(Running {
@@ -246,6 +249,89 @@ pub fn citizen_services(
         mail,
         sms,
     )))
+}
+
+/// Builds the alert desk's settings from the `[monitor]` section: escalation times, the mail
+/// channel (by default the data folder's `outbox-mail`) and the webhooks.
+pub fn desk_config(
+    data_dir: &Path,
+    file: Option<&crate::settings::MonitorFile>,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<jiyue_web::monitor::DeskConfig> {
+    let mut desk = jiyue_web::monitor::DeskConfig::default();
+    let Some(file) = file else {
+        let mail = jiyue_notify::mail_channel_with_clock(
+            &jiyue_notify::MailConfig::folder_in(data_dir),
+            clock,
+        )
+        .context("cannot open the alert mail folder")?;
+        desk.mail = Some(mail);
+        return Ok(desk);
+    };
+    if let Some(minutes) = file.escalate_critical_minutes {
+        if !(5..=10_080).contains(&minutes) {
+            anyhow::bail!(
+                "invalid [monitor] escalate_critical_minutes {minutes}: expected 5 to 10080 minutes"
+            );
+        }
+        desk.escalate_critical_after = chrono::Duration::minutes(i64::from(minutes));
+    }
+    if let Some(hours) = file.escalate_warning_hours {
+        if !(1..=720).contains(&hours) {
+            anyhow::bail!(
+                "invalid [monitor] escalate_warning_hours {hours}: expected 1 to 720 hours"
+            );
+        }
+        desk.escalate_warning_after = chrono::Duration::hours(i64::from(hours));
+    }
+    if let Some(url) = &file.admin_url {
+        let parsed = url::Url::parse(url).map_err(|error| {
+            anyhow::anyhow!(
+                "invalid [monitor] admin_url \"{url}\": {error}; write it like https://admin.example.gov.cn"
+            )
+        })?;
+        if parsed.scheme() != "http" && parsed.scheme() != "https" {
+            anyhow::bail!("invalid [monitor] admin_url \"{url}\": use an http or https address");
+        }
+        desk.admin_url = url.trim_end_matches('/').to_string();
+    }
+    let mail_config = file
+        .mail
+        .clone()
+        .unwrap_or_else(|| jiyue_notify::MailConfig::folder_in(data_dir));
+    desk.mail = Some(
+        jiyue_notify::mail_channel_with_clock(&mail_config, clock)
+            .context("invalid [monitor.mail] settings")?,
+    );
+    for (index, hook) in file.webhooks.iter().flatten().enumerate() {
+        let url = url::Url::parse(&hook.url).map_err(|error| {
+            anyhow::anyhow!(
+                "invalid [[monitor.webhooks]] entry {} url \"{}\": {error}; write a full https:// address",
+                index + 1,
+                hook.url
+            )
+        })?;
+        if url.scheme() != "http" && url.scheme() != "https" {
+            anyhow::bail!(
+                "invalid [[monitor.webhooks]] entry {} url \"{}\": use an http or https address",
+                index + 1,
+                hook.url
+            );
+        }
+        if url.host_str().is_none() {
+            anyhow::bail!(
+                "invalid [[monitor.webhooks]] entry {} url \"{}\": the address has no host",
+                index + 1,
+                hook.url
+            );
+        }
+        desk.webhooks.push(jiyue_web::monitor::Webhook {
+            url,
+            secret: hook.secret.clone().unwrap_or_default(),
+        });
+    }
+    desk.allow_private = file.allow_private.unwrap_or(false);
+    Ok(desk)
 }
 
 /// Loads the audit log's chain key from the data folder, creating it on first start.

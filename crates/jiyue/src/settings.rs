@@ -92,6 +92,34 @@ pub struct ConfigFile {
     pub public_port: Option<u16>,
     pub admin: Option<AdminFile>,
     pub citizens: Option<CitizensFile>,
+    pub monitor: Option<MonitorFile>,
+}
+
+/// The `[monitor]` section of the config file: the alert desk of the oversight checks.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorFile {
+    /// Minutes an open critical alert waits for acknowledgement before it escalates.
+    pub escalate_critical_minutes: Option<u32>,
+    /// Hours an open warning waits for acknowledgement before it escalates.
+    pub escalate_warning_hours: Option<u32>,
+    /// The admin interface's address as staff reach it, for links in alert mail.
+    pub admin_url: Option<String>,
+    /// Where alert mail goes; default the `outbox-mail` folder of the data folder.
+    pub mail: Option<jiyue_notify::MailConfig>,
+    /// Webhooks that receive every alert event as JSON.
+    pub webhooks: Option<Vec<WebhookFile>>,
+    /// Lets webhooks point at private and loopback addresses; for tests only.
+    pub allow_private: Option<bool>,
+}
+
+/// One `[[monitor.webhooks]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookFile {
+    pub url: String,
+    /// The key of the `X-Jiyue-Signature` HMAC-SM3 header; leave out to send none.
+    pub secret: Option<String>,
 }
 
 /// The `[citizens]` section of the config file: citizen accounts and their channels.

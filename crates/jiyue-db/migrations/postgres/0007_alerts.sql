@@ -55,3 +55,17 @@ CREATE TABLE alert_deliveries (
 );
 CREATE UNIQUE INDEX alert_deliveries_once ON alert_deliveries (alert_id, event, channel, target);
 CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at);
+
+-- The jobs table of the oversight checks: one row per scheduled job (a check, the desk's
+-- cycle, a monthly scorecard). A node runs a job only after taking its lease in one
+-- conditional update, so on many nodes each run happens once; a node that dies mid-run loses
+-- the lease when it lapses and another node runs the job.
+CREATE TABLE monitor_jobs (
+    name TEXT NOT NULL PRIMARY KEY,
+    next_run_at BIGINT NOT NULL,
+    lease_until BIGINT,
+    lease_owner TEXT,
+    last_started_at BIGINT,
+    last_finished_at BIGINT,
+    last_outcome TEXT
+);

@@ -13,7 +13,7 @@ mod public;
 mod queries;
 mod record;
 mod reply;
-mod rows;
+pub(crate) mod rows;
 mod stats;
 mod submit;
 mod words;

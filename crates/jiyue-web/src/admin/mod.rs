@@ -23,6 +23,7 @@ pub mod factor;
 mod health;
 pub mod login;
 pub mod messages;
+mod monitor;
 pub mod render;
 mod search_terms;
 pub mod services;
@@ -64,6 +65,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(calendar::router())
         .merge(search_terms::router())
         .merge(cases::router())
+        .merge(monitor::router())
         .fallback(not_found)
         .layer(from_fn_with_state(app.clone(), csrf::guard))
         .layer(from_fn_with_state(app.clone(), allowlist));

@@ -54,7 +54,7 @@ struct NavEntry {
 
 /// The sections of the admin interface and the action that opens each one; `None` is open to
 /// every signed-in user.
-const SECTIONS: [(&str, &str, Option<Action>); 10] = [
+const SECTIONS: [(&str, &str, Option<Action>); 11] = [
     ("/", "admin-nav-dashboard", None),
     ("/items", "admin-nav-items", Some(Action::ViewItems)),
     ("/services", "admin-nav-services", Some(Action::ViewItems)),
@@ -65,6 +65,9 @@ const SECTIONS: [(&str, &str, Option<Action>); 10] = [
         "admin-nav-search-terms",
         Some(Action::ViewItems),
     ),
+    // The oversight dashboard, open to site administrators and platform operators (see
+    // `monitor::may_open`).
+    ("/monitor", "admin-nav-monitor", Some(Action::ManageColumns)),
     ("/sites", "admin-nav-sites", Some(Action::ManageColumns)),
     ("/calendar", "admin-nav-calendar", Some(Action::ManageSites)),
     ("/staff", "admin-nav-staff", Some(Action::ManageStaff)),
@@ -126,6 +129,7 @@ impl SignedIn {
             .iter()
             .filter(|(href, _, action)| match *href {
                 "/cases" => super::cases::may_open_cases(self),
+                "/monitor" => super::monitor::may_open(self),
                 _ => action.is_none_or(|action| self.can_anywhere(action)),
             })
             .map(|(href, label, _)| NavEntry {

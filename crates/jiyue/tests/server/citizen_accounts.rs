@@ -282,14 +282,14 @@ pub fn script(name: &str) -> PathBuf {
 }
 
 /// A local SMTP server that stores what it receives; stopped when dropped.
-struct SmtpSink {
+pub struct SmtpSink {
     child: Child,
-    port: u16,
+    pub port: u16,
     dir: tempfile::TempDir,
 }
 
 impl SmtpSink {
-    fn start() -> SmtpSink {
+    pub fn start() -> SmtpSink {
         use std::io::BufRead;
         let dir = tempfile::tempdir().unwrap();
         let mut child = Command::new(python())
@@ -311,7 +311,7 @@ impl SmtpSink {
     }
 
     /// Waits for message `n` (from 1) and returns its recipient, subject and text.
-    async fn message(&self, n: usize) -> String {
+    pub async fn message(&self, n: usize) -> String {
         let path = self.dir.path().join(format!("{n}.txt"));
         for _ in 0..100 {
             if let Ok(text) = std::fs::read_to_string(&path) {
@@ -322,7 +322,7 @@ impl SmtpSink {
         panic!("the SMTP server received no message {n} within 10 s");
     }
 
-    fn count(&self) -> usize {
+    pub fn count(&self) -> usize {
         std::fs::read_dir(self.dir.path())
             .unwrap()
             .filter(|entry| {
