@@ -167,8 +167,9 @@ fn cut(text: &str, max: usize) -> String {
 
 fn alert_from_row(row: &Row) -> Result<AlertRecord> {
     let due_text = row.text("due_on")?;
-    let due_on = NaiveDate::parse_from_str(&due_text, "%Y-%m-%d")
-        .map_err(|_| DbError::Invalid(format!("stored alert due date {due_text:?} is not a date")))?;
+    let due_on = NaiveDate::parse_from_str(&due_text, "%Y-%m-%d").map_err(|_| {
+        DbError::Invalid(format!("stored alert due date {due_text:?} is not a date"))
+    })?;
     Ok(AlertRecord {
         id: row.int("id")?,
         check: row.text("check_name")?,
@@ -604,11 +605,9 @@ impl Db {
         let email = email.map(str::trim).filter(|text| !text.is_empty());
         if let Some(address) = email {
             let valid = address.len() <= 254
-                && address
-                    .split_once('@')
-                    .is_some_and(|(local, host)| {
-                        !local.is_empty() && host.contains('.') && !host.starts_with('.')
-                    })
+                && address.split_once('@').is_some_and(|(local, host)| {
+                    !local.is_empty() && host.contains('.') && !host.starts_with('.')
+                })
                 && !address.chars().any(|c| c.is_whitespace() || c.is_control());
             if !valid {
                 return Err(DbError::Invalid(format!(
@@ -655,7 +654,10 @@ impl Db {
             .reader()
             .await?
             .conn()
-            .fetch_all(&sql, args![false, org_id.unwrap_or(-1), site_id.unwrap_or(-1)])
+            .fetch_all(
+                &sql,
+                args![false, org_id.unwrap_or(-1), site_id.unwrap_or(-1)],
+            )
             .await?;
         rows.iter().map(|row| row.text("email")).collect()
     }

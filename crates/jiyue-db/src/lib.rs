@@ -34,8 +34,7 @@ pub mod testing;
 pub use access_log::{AccessFilter, AccessRecord, MIN_ACCESS_RETAIN_DAYS};
 pub use alerts::{
     AlertCounts, AlertFilter, AlertId, AlertRecord, DeliveryRecord, MonitorJob, NewAlert,
-    RaiseOutcome,
-    MAX_ALERT_ROWS, MAX_EVIDENCE_CHARS, MAX_RESOLUTION_CHARS,
+    RaiseOutcome, MAX_ALERT_ROWS, MAX_EVIDENCE_CHARS, MAX_RESOLUTION_CHARS,
 };
 pub use audit::{
     AuditEntry, AuditFilter, AuditProblem, AuditRecord, AuditReport, AuditResult,

@@ -350,9 +350,20 @@ async fn set_email(
         .map_err(|error| anyhow::anyhow!("{error}"))?;
     // The address itself stays out of the audit log, which keeps no personal data.
     let detail = if email.is_some() { "set" } else { "cleared" };
-    audit(db, key, "user.email", &staff.username, AuditResult::Ok, detail).await?;
+    audit(
+        db,
+        key,
+        "user.email",
+        &staff.username,
+        AuditResult::Ok,
+        detail,
+    )
+    .await?;
     match email {
-        Some(_) => println!("alert mail for {} now goes to the address given", staff.username),
+        Some(_) => println!(
+            "alert mail for {} now goes to the address given",
+            staff.username
+        ),
         None => println!("{} receives no alert mail now", staff.username),
     }
     Ok(())

@@ -65,6 +65,8 @@ pub struct Staff {
     /// True when an administrator set the password, which its owner must now change.
     pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
+    /// The work address alert mail goes to, when one is set.
+    pub email: Option<String>,
 }
 
 impl std::fmt::Debug for Staff {
@@ -80,7 +82,7 @@ impl std::fmt::Debug for Staff {
 
 const STAFF_COLUMNS: &str = "id, username, display_name, org_id, password_hash, \
      password_changed_at, factor_kind, factor_secret, factor_last_used, disabled, \
-     must_change_password, created_at";
+     must_change_password, created_at, email";
 
 fn staff_from_row(row: &Row) -> Result<Staff> {
     let factor = match (row.opt_text("factor_kind")?, row.opt_text("factor_secret")?) {
@@ -102,6 +104,7 @@ fn staff_from_row(row: &Row) -> Result<Staff> {
         disabled: row.flag("disabled")?,
         must_change_password: row.flag("must_change_password")?,
         created_at: row.time("created_at")?,
+        email: row.opt_text("email")?,
     })
 }
 

@@ -40,7 +40,9 @@ async fn a_fault_is_raised_once_while_its_alert_is_live() {
             RaiseOutcome::Seen(id)
         );
         assert_eq!(
-            db.raise_alert(&fault("k1", "critical", site)).await.unwrap(),
+            db.raise_alert(&fault("k1", "critical", site))
+                .await
+                .unwrap(),
             RaiseOutcome::Worsened(id)
         );
         let alert = db.alert(id).await.unwrap().unwrap();
@@ -214,7 +216,9 @@ async fn job_leases_let_one_node_run_each_job() {
             db.label()
         );
         let next = db.clock().now() + Duration::hours(1);
-        db.finish_monitor_job("links", "a", "ok", next).await.unwrap();
+        db.finish_monitor_job("links", "a", "ok", next)
+            .await
+            .unwrap();
         assert!(!db.claim_monitor_job("links", "b", lease).await.unwrap());
         db.clock.advance(Duration::minutes(61));
         assert!(db.claim_monitor_job("links", "b", lease).await.unwrap());
@@ -260,7 +264,12 @@ async fn staff_email_is_checked_and_reaches_the_right_roles() {
             .alert_recipients(&["site_admin"], Some(world.province), Some(world.portal))
             .await
             .unwrap();
-        assert_eq!(to_portal, vec!["admin@jl.gov.cn".to_string()], "{}", db.label());
+        assert_eq!(
+            to_portal,
+            vec!["admin@jl.gov.cn".to_string()],
+            "{}",
+            db.label()
+        );
         let to_city = db
             .alert_recipients(&["site_admin"], Some(world.city), Some(world.city_site))
             .await

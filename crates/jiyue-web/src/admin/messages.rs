@@ -74,7 +74,7 @@ pub fn password_hint(app: &App) -> String {
 
 /// The notices a page shows after a redirect, by the code in its `notice` query parameter.
 /// Only these codes show anything, so a link cannot put arbitrary text on a page.
-const NOTICES: [(&str, &str); 14] = [
+const NOTICES: [(&str, &str); 15] = [
     ("idle", "admin-notice-idle"),
     ("signed-out", "admin-notice-signed-out"),
     ("restart", "admin-notice-restart"),
@@ -89,6 +89,7 @@ const NOTICES: [(&str, &str); 14] = [
     ("enabled", "admin-notice-enabled"),
     ("factor-reset", "admin-notice-factor-reset"),
     ("password-reset", "admin-notice-password-reset"),
+    ("email-saved", "monitor-notice-email-saved"),
 ];
 
 /// Returns the text of notice `code`, or an empty text for an unknown or missing code.

@@ -81,8 +81,14 @@ async fn require_viewer(app: &App, me: &SignedIn, target: &str) -> Result<(), Ad
     if may_open(me) {
         return Ok(());
     }
-    me.audit(app, "monitor.view", target, AuditResult::Denied, "site_admin")
-        .await;
+    me.audit(
+        app,
+        "monitor.view",
+        target,
+        AuditResult::Denied,
+        "site_admin",
+    )
+    .await;
     Err(forbidden(Action::ManageColumns))
 }
 
@@ -217,7 +223,10 @@ async fn dashboard(
     let today = app.today();
     let alerts = app.db.alerts(&filter).await?;
     let counts = app.db.alert_counts(visible.as_deref(), today).await?;
-    let rows: Vec<AlertView> = alerts.iter().map(|alert| view(&app, alert, today)).collect();
+    let rows: Vec<AlertView> = alerts
+        .iter()
+        .map(|alert| view(&app, alert, today))
+        .collect();
 
     let choices = |values: &[&str], prefix: &str, selected: Option<&str>| -> Vec<Choice> {
         values
@@ -373,8 +382,14 @@ async fn act(
     };
     match outcome {
         Ok((true, done_key, _)) => {
-            me.audit(&app, &format!("monitor.{action}"), &target, AuditResult::Ok, "")
-                .await;
+            me.audit(
+                &app,
+                &format!("monitor.{action}"),
+                &target,
+                AuditResult::Ok,
+                "",
+            )
+            .await;
             if action == "resolve" {
                 if let Err(error) =
                     crate::monitor::queue_event(&app, alert.id, "resolved", alert.level).await
@@ -386,8 +401,14 @@ async fn act(
             page(&app, &me, &fresh, Some(render::message(done_key)), None).await
         }
         Ok((false, _, refused_key)) => {
-            me.audit(&app, &format!("monitor.{action}"), &target, AuditResult::Denied, "state")
-                .await;
+            me.audit(
+                &app,
+                &format!("monitor.{action}"),
+                &target,
+                AuditResult::Denied,
+                "state",
+            )
+            .await;
             page(&app, &me, &alert, None, Some(render::message(refused_key))).await
         }
         Err(jiyue_db::DbError::Invalid(message)) => {

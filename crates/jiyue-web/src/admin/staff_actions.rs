@@ -28,6 +28,52 @@ pub fn router() -> Router<Arc<App>> {
         .route("/staff/{id}/reset-password", post(reset_password))
         .route("/staff/{id}/reset-factor", post(reset_factor))
         .route("/staff/{id}/unlock", post(unlock))
+        .route("/staff/{id}/email", post(set_email))
+}
+
+#[derive(Deserialize)]
+struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Sets or clears the address alert mail goes to. The address stays out of the audit log.
+async fn set_email(
+    State(app): State<Arc<App>>,
+    me: SignedIn,
+    AdminPath(id): AdminPath<StaffId>,
+    AdminForm(form): AdminForm<EmailForm>,
+) -> Result<Response, AdminError> {
+    let person = find(&app, id).await?;
+    require(
+        &app,
+        &me,
+        Action::ManageStaff,
+        "staff.email",
+        &person.username,
+    )
+    .await?;
+    let email = form.email.trim();
+    let email = (!email.is_empty()).then_some(email);
+    match app.db.set_staff_email(person.id, email).await {
+        Ok(()) => {
+            let detail = if email.is_some() { "set" } else { "cleared" };
+            me.audit(
+                &app,
+                "staff.email",
+                &person.username,
+                AuditResult::Ok,
+                detail,
+            )
+            .await;
+            Ok(redirect(&format!("/staff/{id}?notice=email-saved")))
+        }
+        Err(jiyue_db::DbError::Invalid(message)) => {
+            let error = FieldError::text("email", message);
+            detail_page(&app, &me, &person, "", &[error]).await
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 #[derive(Deserialize)]

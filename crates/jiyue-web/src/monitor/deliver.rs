@@ -277,7 +277,10 @@ async fn send_webhook(
         .header(DELIVERY_HEADER, delivery.id.to_string())
         .header(http::header::USER_AGENT, "Jiyue-Alerts/1");
     if !hook.secret.is_empty() {
-        request = request.header(WEBHOOK_SIGNATURE_HEADER, webhook_signature(&hook.secret, &bytes));
+        request = request.header(
+            WEBHOOK_SIGNATURE_HEADER,
+            webhook_signature(&hook.secret, &bytes),
+        );
     }
     let response = request
         .body(bytes)

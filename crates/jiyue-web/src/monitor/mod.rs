@@ -155,16 +155,26 @@ pub async fn raise(
             }
             RaiseOutcome::Worsened(id) => {
                 report.worsened.push(id);
-                tracing::warn!(alert = id, severity = fault.severity.as_str(), "alert worsened");
-                queue_event(app, id, &format!("worsened:{}", fault.severity.as_str()), 0)
-                    .await?;
+                tracing::warn!(
+                    alert = id,
+                    severity = fault.severity.as_str(),
+                    "alert worsened"
+                );
+                queue_event(app, id, &format!("worsened:{}", fault.severity.as_str()), 0).await?;
             }
             RaiseOutcome::Seen(id) => report.seen.push(id),
         }
     }
-    report.resolved = app.db.resolve_cleared_alerts(check.as_str(), scope, &keys).await?;
+    report.resolved = app
+        .db
+        .resolve_cleared_alerts(check.as_str(), scope, &keys)
+        .await?;
     for id in &report.resolved {
-        tracing::info!(alert = id, check = check.as_str(), "alert cleared by its check");
+        tracing::info!(
+            alert = id,
+            check = check.as_str(),
+            "alert cleared by its check"
+        );
         if let Some(alert) = app.db.alert(*id).await? {
             queue_event(app, *id, "resolved", alert.level).await?;
         }
@@ -212,7 +222,11 @@ async fn recipients(app: &App, alert: &AlertRecord, level: i64) -> Result<Vec<St
         );
     }
     if level >= 1 || alert.site_id.is_none() {
-        addresses.extend(app.db.alert_recipients(&ESCALATION_ROLES, None, None).await?);
+        addresses.extend(
+            app.db
+                .alert_recipients(&ESCALATION_ROLES, None, None)
+                .await?,
+        );
     }
     addresses.sort();
     addresses.dedup();
@@ -248,7 +262,11 @@ pub async fn escalate(app: &App) -> Result<Vec<i64>, DbError> {
         }
         if app.db.escalate_alert(alert.id, alert.level).await? {
             let level = alert.level + 1;
-            tracing::warn!(alert = alert.id, level, "alert escalated: nobody acknowledged it");
+            tracing::warn!(
+                alert = alert.id,
+                level,
+                "alert escalated: nobody acknowledged it"
+            );
             queue_event(app, alert.id, &format!("escalated:{level}"), level).await?;
             escalated.push(alert.id);
         }
