@@ -2,6 +2,8 @@
 //! 127.0.0.1, internal links resolved from a folder or from the routes table of a real
 //! database.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -36,7 +38,7 @@ impl Hits {
     }
 }
 
-/// Answers the fixture paths; every other path is 404.
+/// Serves the fixture paths. Every other path is 404.
 async fn fixture(State(hits): State<Arc<Hits>>, method: Method, uri: Uri) -> Response {
     let path = uri.path().to_string();
     let seen = {
@@ -199,7 +201,7 @@ async fn retry_after_seconds_then_success() {
     let (base, hits) = start_server().await;
     let limited = format!("{base}/limited");
     let started = Instant::now();
-    let report = check_external(&[limited.clone()], true).await;
+    let report = check_external(std::slice::from_ref(&limited), true).await;
 
     assert_eq!(problem_of(&report, &limited), None);
     assert_eq!(hits.count("/limited"), 2);
@@ -215,7 +217,7 @@ async fn retry_after_date_uses_clock() {
     let (base, hits) = start_server().await;
     let unavailable = format!("{base}/unavailable");
     let started = Instant::now();
-    let report = check_external(&[unavailable.clone()], true).await;
+    let report = check_external(std::slice::from_ref(&unavailable), true).await;
 
     assert_eq!(problem_of(&report, &unavailable), None);
     assert_eq!(hits.count("/unavailable"), 2);
@@ -228,7 +230,7 @@ async fn retry_after_date_uses_clock() {
 async fn retry_after_too_long_is_unverified() {
     let (base, hits) = start_server().await;
     let limited = format!("{base}/always-limited");
-    let report = check_external(&[limited.clone()], true).await;
+    let report = check_external(std::slice::from_ref(&limited), true).await;
 
     assert_eq!(problem_of(&report, &limited), Some(Problem::RateLimited));
     assert_eq!(hits.count("/always-limited"), 1);
@@ -240,7 +242,7 @@ async fn retry_after_too_long_is_unverified() {
 async fn redirect_loop_reported() {
     let (base, _hits) = start_server().await;
     let looping = format!("{base}/loop-a");
-    let report = check_external(&[looping.clone()], true).await;
+    let report = check_external(std::slice::from_ref(&looping), true).await;
 
     assert_eq!(problem_of(&report, &looping), Some(Problem::RedirectLoop));
     let link = &report.pages[0].broken[0];
@@ -254,7 +256,7 @@ async fn redirect_loop_reported() {
 async fn head_refused_falls_back_to_get() {
     let (base, hits) = start_server().await;
     let refused = format!("{base}/head-refused");
-    let report = check_external(&[refused.clone()], true).await;
+    let report = check_external(std::slice::from_ref(&refused), true).await;
 
     assert_eq!(problem_of(&report, &refused), None);
     let methods = hits.methods.lock().unwrap().clone();
@@ -272,7 +274,7 @@ async fn slow_server_times_out() {
     let (base, _hits) = start_server().await;
     let slow = format!("{base}/slow");
     let started = Instant::now();
-    let report = check_external(&[slow.clone()], true).await;
+    let report = check_external(std::slice::from_ref(&slow), true).await;
 
     assert_eq!(problem_of(&report, &slow), Some(Problem::Timeout));
     assert!(started.elapsed() < Duration::from_secs(4));

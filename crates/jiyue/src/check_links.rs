@@ -54,8 +54,8 @@ pub enum Format {
 }
 
 /// Runs the check and prints the report. Returns exit status 0 when no link is broken and 2
-/// when some are; an error (exit status 1) when the folder cannot be read or an internal link
-/// could not be resolved.
+/// when some are. Returns an error (exit status 1) when the folder cannot be read or an
+/// internal link could not be resolved.
 pub async fn run(args: LinksArgs, clock: Arc<dyn Clock>) -> anyhow::Result<ExitCode> {
     let site = parse_site_url(&args.site_url)?;
     let pages = read_export(&args.dir, &site).await?;

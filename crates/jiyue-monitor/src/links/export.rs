@@ -22,7 +22,7 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'}')
     .add(b'\\');
 
-/// Why an export could not be read.
+/// An error reading an export.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error("folder {0} not found: pass the folder of a site's static export")]
@@ -43,7 +43,7 @@ pub enum ExportError {
 }
 
 /// Parses the address a folder was exported from. It must be an `http` or `https` address;
-/// a missing final `/` is added, so `https://host/sub` means the folder holds `/sub/`.
+/// a missing final `/` is added, so `https://host/sub` means the folder contains `/sub/`.
 pub fn parse_site_url(value: &str) -> Result<Url, ExportError> {
     let invalid = |reason: String| ExportError::SiteUrl {
         value: value.to_string(),

@@ -19,7 +19,7 @@ pub struct RawLink {
     pub value: String,
 }
 
-/// What a page contributes to the check.
+/// The links, base address and anchors of one page.
 #[derive(Debug, Default, Clone)]
 pub struct ParsedPage {
     pub links: Vec<RawLink>,
@@ -40,7 +40,7 @@ pub fn parse_html(html: &str) -> ParsedPage {
     let tokenizer = Tokenizer::new(Sink::default(), TokenizerOpts::default());
     let queue = BufferQueue::default();
     queue.push_back(StrTendril::from_slice(html));
-    // The sink never blocks on scripts, but the loop keeps going if the tokenizer pauses.
+    // The sink never returns `Script`, so `feed` returns `Done` on the first call.
     while let TokenizerResult::Script(_) = tokenizer.feed(&queue) {}
     tokenizer.end();
     tokenizer.sink.page.take()
@@ -147,7 +147,8 @@ pub fn srcset_urls(srcset: &str) -> Vec<&str> {
             .find(|c: char| c.is_ascii_whitespace())
             .unwrap_or(rest.len());
         let (candidate, after) = rest.split_at(end);
-        // An address glued to the next candidate ("a.png,b.png 2x") ends at its last comma.
+        // As in the HTML standard, a comma inside an address belongs to it, and only trailing
+        // commas end the candidate without a descriptor.
         let url = candidate.trim_end_matches(',');
         if !url.is_empty() {
             urls.push(url);
@@ -200,7 +201,9 @@ mod tests {
     fn srcset_candidates() {
         assert_eq!(srcset_urls("a.png"), ["a.png"]);
         assert_eq!(srcset_urls(" a.png 1x , b.png 2x"), ["a.png", "b.png"]);
-        assert_eq!(srcset_urls("a.png,b.png 480w"), ["a.png", "b.png"]);
+        assert_eq!(srcset_urls("a.png,b.png 480w"), ["a.png,b.png"]);
+        assert_eq!(srcset_urls("a.png, b.png"), ["a.png", "b.png"]);
+        assert_eq!(srcset_urls("a.png,, b.png 2x"), ["a.png", "b.png"]);
         assert!(srcset_urls(" , ").is_empty());
     }
 }

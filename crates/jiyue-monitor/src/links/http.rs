@@ -42,7 +42,7 @@ pub struct HttpOptions {
     pub timeout: Duration,
     /// Redirects followed before the link is reported as redirecting too often.
     pub max_redirects: usize,
-    /// Retries of one request after a 429 or 503 answer.
+    /// Retries of one request after a 429 or 503 response.
     pub max_retries: u32,
     /// Longest `Retry-After` wait honored; a longer one ends the retries at once.
     pub max_retry_wait: Duration,
@@ -96,8 +96,8 @@ struct PrivateAddress {
     address: IpAddr,
 }
 
-/// Resolves host names once per connection and rejects any answer holding a private address,
-/// so the client connects only to the addresses this check accepted.
+/// Resolves host names once per connection and rejects any result containing a private
+/// address, so the client connects only to the addresses this check accepted.
 struct CheckedResolver {
     allow_private: bool,
 }
@@ -204,7 +204,7 @@ impl HttpChecker {
     }
 
     /// Sends one request, switching from `HEAD` to `GET` when the server rejects `HEAD`, and
-    /// retrying after 429 and 503 as `Retry-After` asks.
+    /// retrying after 429 and 503 with the delay of `Retry-After`.
     async fn request(&self, url: &Url, want_body: bool) -> Result<reqwest::Response, Problem> {
         check_literal_address(url, self.options.allow_private)?;
         let mut method = if want_body { Method::GET } else { Method::HEAD };
@@ -264,8 +264,8 @@ impl HttpChecker {
             .clone()
     }
 
-    /// Returns how long to wait before a retry, or `None` when the server asks for longer
-    /// than `max_retry_wait`. Without a usable `Retry-After`, waits one second.
+    /// Returns how long to wait before a retry, or `None` when the server requests more than
+    /// `max_retry_wait`. Without a usable `Retry-After`, waits one second.
     fn retry_wait(&self, headers: &HeaderMap) -> Option<Duration> {
         let wait = match headers
             .get(RETRY_AFTER)
@@ -291,7 +291,7 @@ pub fn parse_retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Opt
     Some(wait.to_std().unwrap_or(Duration::ZERO))
 }
 
-/// Returns true for answers to `HEAD` that servers send when they do not support it, though
+/// Returns true for `HEAD` responses that servers send when they do not support it, though
 /// `GET` may work: 405, 501 and other client errors except those that mean "no such page".
 fn head_rejected(status: StatusCode) -> bool {
     match status.as_u16() {

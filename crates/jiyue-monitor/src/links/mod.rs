@@ -32,7 +32,7 @@ pub use resolve::{
 /// Internal lookups in flight at once (file system or database, no network).
 const INTERNAL_CONCURRENCY: usize = 64;
 
-/// What the check does beyond following links.
+/// Options of the check.
 #[derive(Debug, Clone)]
 pub struct LinkOptions {
     /// Skip external links instead of requesting them.
@@ -52,7 +52,7 @@ impl Default for LinkOptions {
     }
 }
 
-/// Why the check could not run.
+/// An error that stops the check.
 #[derive(Debug, thiserror::Error)]
 pub enum LinkError {
     #[error("starting the HTTP client failed: {0}")]
@@ -65,7 +65,7 @@ struct FoundLink {
     url: Result<Url, Problem>,
 }
 
-/// What a page contributes after parsing.
+/// The resolved links of one parsed page.
 struct PageLinks {
     url: Url,
     links: Vec<FoundLink>,
@@ -144,7 +144,7 @@ pub async fn check_pages<R: InternalResolver>(
 }
 
 /// Parses every page on the blocking pool, and returns the pages with their links and the
-/// anchors of each page by target key (a page answers at `dir/` and `dir/index.html` alike).
+/// anchors of each page by target key (a page is served at `dir/` and `dir/index.html` alike).
 async fn parse_pages(
     pages: Vec<(Url, String)>,
 ) -> (Vec<PageLinks>, HashMap<String, Arc<HashSet<String>>>) {
@@ -152,8 +152,8 @@ async fn parse_pages(
     let results: Vec<(PageLinks, Arc<HashSet<String>>)> = stream::iter(pages)
         .map(|(url, html)| {
             tokio::task::spawn_blocking(move || {
-                let parsed = parse_html(&html);
-                let anchors = Arc::new(parsed.anchors.clone());
+                let mut parsed = parse_html(&html);
+                let anchors = Arc::new(std::mem::take(&mut parsed.anchors));
                 (page_links(url, parsed), anchors)
             })
         })

@@ -6,12 +6,12 @@ use sm3::{Digest, Sm3};
 
 use crate::{Check, Fault, Severity};
 
-/// Why a link is broken, or could not be verified.
+/// The reason a link is broken, or could not be verified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Problem {
-    /// The target answered with an error status (for internal links, the status the public
-    /// listener would answer).
+    /// The target returned an error status (for internal links, the status the public
+    /// listener would return).
     Status {
         status: u16,
     },
@@ -28,7 +28,7 @@ pub enum Problem {
     TooManyRedirects {
         limit: usize,
     },
-    /// The server kept answering 429 after the allowed retries; the link is not counted as
+    /// The server still returned 429 after the allowed retries. The link is not counted as
     /// broken.
     RateLimited,
     Network {
@@ -144,8 +144,8 @@ impl LinkReport {
     ///
     /// Every fault is a warning. A broken link on the home page costs more in the national
     /// inspection than one on an inner page, but neither is a single-veto matter, and
-    /// `Critical` is kept for those; home page faults carry their own message
-    /// (`links-broken-home`) so the dashboard can list them first.
+    /// `Critical` is kept for those. Home page faults carry their own message
+    /// (`links-broken-home`), so the dashboard can list them first.
     pub fn faults(&self, site_id: Option<i64>) -> Vec<Fault> {
         let mut faults = Vec::new();
         for page in &self.pages {

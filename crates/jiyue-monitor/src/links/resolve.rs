@@ -1,5 +1,5 @@
-//! Internal links: addresses on the platform's own sites, answered from what the platform
-//! holds instead of over the network. One resolver reads a folder of exported files, the
+//! Internal links: addresses on the platform's own sites, resolved from the platform's own
+//! data instead of over the network. One resolver reads a folder of exported files, the
 //! other the routes table.
 
 use std::collections::HashMap;
@@ -10,7 +10,7 @@ use jiyue_db::{Db, RouteTarget, SiteId};
 use percent_encoding::percent_decode_str;
 use url::Url;
 
-/// What an internal address leads to.
+/// The result of resolving an internal address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
     /// The address serves something. `html` is the page text when the caller asked for it,
@@ -18,13 +18,13 @@ pub enum Resolution {
     Found { html: Option<String> },
     /// The address redirects to `location`, an absolute URL or a path on the same host.
     Redirect(String),
-    /// Nothing is served there; `status` is what the public listener would answer (404 or
+    /// Nothing is served there. `status` is what the public listener would return (404, or
     /// 410 for a withdrawn page).
     Missing { status: u16 },
 }
 
-/// Why an internal address could not be resolved at all (a fault of the platform, not of
-/// the link).
+/// An error resolving an internal address at all (a fault of the platform, not of the
+/// link).
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveError {
     #[error("reading {path} failed: {source}")]
@@ -36,7 +36,7 @@ pub enum ResolveError {
     Db(#[from] jiyue_db::DbError),
 }
 
-/// Answers internal addresses without the network.
+/// A lookup of internal addresses without the network.
 pub trait InternalResolver: Send + Sync {
     /// Returns true when `url` is on one of the platform's own sites.
     fn is_internal(&self, url: &Url) -> bool;
@@ -230,9 +230,8 @@ impl InternalResolver for DbResolver {
 }
 
 /// Returns true for the pages every site serves without a route.
-// NOTE: the service guide and case pages are routed by the web crate, not the routes
-// table; links to them resolve as missing here until that routing moves where this crate
-// can call it.
+// NOTE: the web crate routes the service guide and case pages without the routes table, so
+// links to them resolve as missing here. That routing must move where this crate can call it.
 fn is_fixed_page(path: &str) -> bool {
     matches!(
         path,
