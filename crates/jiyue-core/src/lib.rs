@@ -17,6 +17,7 @@ pub mod domain;
 pub mod error;
 pub mod masking;
 pub mod metadata;
+pub mod net;
 pub mod paths;
 pub mod service;
 pub mod site_code;

@@ -5,6 +5,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod fault;
+pub mod links;
 pub mod wording;
 
 pub use fault::{Check, Fault, Severity};

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod check_links;
 pub mod demo;
 pub mod import;
 pub mod oidc_clients;

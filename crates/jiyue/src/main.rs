@@ -78,6 +78,18 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Run a monitoring check once and print its report
+    Check {
+        #[command(subcommand)]
+        command: CheckCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CheckCommand {
+    /// Check the links of a static export: exit status 0 when none is broken, 2 when some
+    /// are, 1 on errors (docs/monitor-links.md)
+    Links(jiyue::check_links::LinksArgs),
 }
 
 /// The system clock: the one place that reads the time of day.
@@ -101,7 +113,7 @@ async fn main() -> std::process::ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match run(Cli::parse()).await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
             std::process::ExitCode::FAILURE
@@ -109,9 +121,9 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
+async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    match cli.command {
+    let result = match cli.command {
         Command::Serve(args) => serve(args, clock).await,
         Command::Demo { data, items } => {
             let (db, _) = open(&data, clock.clone()).await?;
@@ -160,7 +172,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             result
         }
-    }
+        // The only command with an exit status other than success or failure.
+        Command::Check {
+            command: CheckCommand::Links(args),
+        } => return jiyue::check_links::run(args, clock).await,
+    };
+    result.map(|()| std::process::ExitCode::SUCCESS)
 }
 
 /// Imports item files, then service files, then statistics files, stopping at the first
