@@ -12,6 +12,7 @@ mod concurrency;
 mod editorial;
 mod fixtures;
 mod items;
+mod ledger;
 mod links;
 mod lockout;
 mod orgs_sites;
