@@ -5,6 +5,8 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod fault;
+pub mod standards;
+pub mod tamper;
 pub mod wording;
 
 pub use fault::{Check, Fault, Severity};
