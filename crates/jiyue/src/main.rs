@@ -78,6 +78,16 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Export a site as static files with a manifest and nginx configuration (docs/export.md)
+    Export {
+        #[command(subcommand)]
+        command: jiyue::export::ExportCommand,
+    },
+    /// Check the sites against the national standards
+    Check {
+        #[command(subcommand)]
+        command: jiyue::check_standards::CheckCommand,
+    },
 }
 
 /// The system clock: the one place that reads the time of day.
@@ -104,6 +114,10 @@ async fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
+            // Problems found by a check are a result, not a failure of the command.
+            if error.is::<jiyue::check_standards::ProblemsFound>() {
+                return std::process::ExitCode::from(2);
+            }
             std::process::ExitCode::FAILURE
         }
     }
@@ -160,6 +174,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             result
         }
+        Command::Export { command } => jiyue::export::run(command, clock).await,
+        Command::Check { command } => jiyue::check_standards::run(command, clock).await,
     }
 }
 
