@@ -2,9 +2,9 @@
 //! that every government website page must carry.
 //!
 //! The required set follows the page-design rules of the State Council's 《政府网站发展指引》
-//! (国办发〔2017〕47号): every page names its site (`SiteName`, `SiteDomain`, `SiteIDCode`) and
-//! column (`ColumnName`, `ColumnDescription`, `ColumnKeywords`, `ColumnType`), article pages
-//! add `ArticleTitle`, `PubDate` and `ContentSource`; the footer shows the party-and-government
+//! (国办发〔2017〕47号). Every page names its site (`SiteName`, `SiteDomain`, `SiteIDCode`) and
+//! column (`ColumnName`, `ColumnDescription`, `ColumnKeywords`, `ColumnType`). Article pages
+//! add `ArticleTitle`, `PubDate` and `ContentSource`. The footer shows the party-and-government
 //! site badge (党政机关网站标识), the site code (网站标识码), the ICP and public-security filing
 //! numbers, the sponsor (主办单位) and operator (承办单位), contact details, a site-map link and
 //! the error-report entry (我为政府网站找错). The platform's base layout (`base.html`,
@@ -35,7 +35,7 @@ pub const SITE_TAGS: [&str; 7] = [
 /// Meta tags an article page adds.
 pub const ARTICLE_TAGS: [&str; 3] = ["ArticleTitle", "PubDate", "ContentSource"];
 
-/// What a page of a site should show, from the site's stored settings.
+/// The values a page of a site should show, from the site's stored settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Expected {
     pub site_code: String,

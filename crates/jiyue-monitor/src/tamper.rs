@@ -1,6 +1,6 @@
-//! The tampering check's verdict on one page: bytes found in the static export or fetched
-//! through the public address, compared with the page ledger (every version the platform
-//! rendered) and, when the ledger does not know them, with a fresh render.
+//! The tampering check's verdict on one page. Bytes found in the static export or fetched
+//! through the public address are compared with the page ledger (every version the platform
+//! rendered). Bytes the ledger lacks are compared with a fresh render.
 //!
 //! This module only judges. The web crate reads the files, fetches the pages, renders,
 //! restores and drops cached pages, because those need the running application.
@@ -13,12 +13,12 @@ use crate::fault::{Check, Fault, Severity};
 pub const EXPORT_ALTERED: &str = "export-tamper-file-altered";
 /// Message key: a file listed in the export's manifest is missing from disk.
 pub const EXPORT_MISSING: &str = "export-tamper-file-missing";
-/// Message key: the export folder holds a file its manifest does not list.
+/// Message key: the export folder contains a file its manifest does not list.
 pub const EXPORT_UNEXPECTED: &str = "export-tamper-file-unexpected";
 /// Message key: a page fetched through the public address differs from every rendered version.
 pub const SERVED_ALTERED: &str = "export-tamper-served-altered";
 
-/// Where the bytes were found.
+/// The place the bytes were found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
     /// A file of the static export.
@@ -39,7 +39,7 @@ pub struct Subject<'a> {
     pub location: &'a str,
 }
 
-/// What the check found at the subject's location.
+/// The finding at the subject's location.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Seen<'a> {
     /// Bytes with this lowercase hex SM3 digest.
@@ -105,7 +105,7 @@ pub fn judge(
     Verdict::Tampered(Box::new(fault.arg("digest", digest)))
 }
 
-fn fault(subject: &Subject<'_>, message: &str, what: &str, expected: Option<&str>) -> Fault {
+fn fault(subject: &Subject<'_>, message: &str, change: &str, expected: Option<&str>) -> Fault {
     let place = match subject.place {
         Place::Export => "export",
         Place::Served => "served",
@@ -113,7 +113,7 @@ fn fault(subject: &Subject<'_>, message: &str, what: &str, expected: Option<&str
     // The key names the page and the kind of change, not the digest found, so a page altered
     // again while its alert is open does not raise a second alert.
     let key = format!(
-        "tampering:{place}:{what}:{}:{}",
+        "tampering:{place}:{change}:{}:{}",
         subject.site_code, subject.path
     );
     let mut evidence = format!("{place} {}", subject.location);

@@ -2,15 +2,14 @@
 //! compare exported files and served pages with the ledger.
 //!
 //! The export crawls a site in-process through the public request path (`public::handle`),
-//! so every file holds exactly the bytes the server sends a client that asks for no content
-//! encoding. Next to the files it writes, under `DIR/.jiyue/`, a manifest (path, content
-//! type, SM3 digest, length), the redirects and gone pages as an nginx snippet, and an nginx
+//! so every file contains exactly the bytes the server sends a client that asks for no content
+//! encoding. Under `DIR/.jiyue/` it writes a manifest (path, content type, SM3 digest,
+//! length) and the redirects and gone pages as an nginx snippet. It also writes an nginx
 //! server block that serves the folder with the same content types and security headers.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,19 +18,18 @@ use http::header::{CONTENT_TYPE, HOST, LOCATION};
 use http::{HeaderMap, StatusCode};
 use http_body_util::{BodyExt, Empty};
 use jiyue_db::{sm3_hex, LedgerEntry, SiteId};
-use jiyue_monitor::tamper::{judge, Place, Seen, Subject, Verdict};
-use jiyue_monitor::Fault;
-use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
-use tokio::sync::{mpsc, watch};
 
-use crate::pages::{self, Target};
 use crate::App;
 
-/// The folder inside an export that holds the manifest and the nginx files.
+mod ledger;
+mod tamper;
+
+pub use ledger::{run_ledger_writer, LedgerQueue};
+pub use tamper::{check_export, check_served};
+
+/// The folder inside an export that contains the manifest and the nginx files.
 pub const META_FOLDER: &str = ".jiyue";
-/// Rendered bodies waiting to be recorded at most; beyond it new ones are dropped.
-const LEDGER_QUEUE: usize = 10_000;
 /// Bodies recorded per transaction at most.
 const LEDGER_BATCH: usize = 200;
 /// How long an in-process request may take.
@@ -44,7 +42,7 @@ const ROUTE_BATCH: i64 = 1_000;
 /// Errors of export and the tampering checks.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("site {0} not found; list the sites with the admin interface or `jiyue demo`")]
+    #[error("site {0} not found; give the site code (网站标识码) of a hosted site")]
     UnknownSite(String),
     #[error("{0}")]
     Db(#[from] jiyue_db::DbError),
@@ -58,6 +56,8 @@ pub enum ExportError {
     Manifest { path: PathBuf, message: String },
     #[error("rendering {path} failed with status {status}")]
     Render { path: String, status: u16 },
+    #[error("building the HTTP client failed: {0}")]
+    Client(String),
 }
 
 fn io_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> ExportError {
@@ -68,114 +68,6 @@ fn io_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) ->
         source,
     }
 }
-
-// ---------------------------------------------------------------------------------------------
-// The ledger queue.
-
-/// One rendered body waiting for its digest to be recorded.
-#[derive(Debug)]
-struct Rendered {
-    site_id: SiteId,
-    path: String,
-    body: Bytes,
-    content_type: String,
-}
-
-/// The sending side of the page ledger's queue. A render hands its body over without
-/// waiting, and a writer task digests and stores the bodies in batches; when the queue is full
-/// the body is dropped and counted, so recording never slows the public path.
-#[derive(Debug)]
-pub struct LedgerQueue {
-    sender: mpsc::Sender<Rendered>,
-    receiver: Mutex<Option<mpsc::Receiver<Rendered>>>,
-    dropped: AtomicU64,
-}
-
-impl Default for LedgerQueue {
-    fn default() -> Self {
-        let (sender, receiver) = mpsc::channel(LEDGER_QUEUE);
-        Self {
-            sender,
-            receiver: Mutex::new(Some(receiver)),
-            dropped: AtomicU64::new(0),
-        }
-    }
-}
-
-impl LedgerQueue {
-    /// Queues a cacheable 200 response of a site without waiting; a full queue drops it.
-    pub fn record(&self, site_id: SiteId, path: &str, page: &crate::cache::CachedPage) {
-        if page.status != StatusCode::OK {
-            return;
-        }
-        let content_type = page
-            .header(&CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let rendered = Rendered {
-            site_id,
-            path: path.to_string(),
-            body: page.identity.body.clone(),
-            content_type,
-        };
-        if self.sender.try_send(rendered).is_err() {
-            self.dropped.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-
-    /// Returns how many bodies were dropped because the queue was full.
-    pub fn dropped(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
-    }
-}
-
-/// Records queued bodies in batches until `shutdown` turns true, then records what is left.
-pub async fn run_ledger_writer(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
-    let Some(mut receiver) = app.ledger.receiver.lock().take() else {
-        tracing::warn!("the page ledger writer is already running; not starting another");
-        return;
-    };
-    let mut batch = Vec::with_capacity(LEDGER_BATCH);
-    loop {
-        let stop = tokio::select! {
-            received = receiver.recv_many(&mut batch, LEDGER_BATCH) => received == 0,
-            _ = shutdown.changed() => true,
-        };
-        if stop {
-            while let Ok(rendered) = receiver.try_recv() {
-                batch.push(rendered);
-            }
-        }
-        for chunk in batch.chunks(LEDGER_BATCH) {
-            store_ledger(&app, chunk).await;
-        }
-        batch.clear();
-        if stop {
-            return;
-        }
-    }
-}
-
-async fn store_ledger(app: &App, batch: &[Rendered]) {
-    let entries: Vec<LedgerEntry> = batch
-        .iter()
-        .filter(|rendered| rendered.path.len() <= jiyue_db::MAX_LEDGER_PATH_BYTES)
-        .map(|rendered| LedgerEntry {
-            site_id: rendered.site_id,
-            path: rendered.path.clone(),
-            digest: sm3_hex(&rendered.body),
-            length: rendered.body.len() as u64,
-            content_type: rendered.content_type.clone(),
-        })
-        .collect();
-    if let Err(error) = app.db.ledger_record(&entries).await {
-        tracing::error!(%error, entries = entries.len(), "recording page digests failed; they are lost");
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// In-process fetching and crawling.
 
 /// One response of the in-process crawl.
 #[derive(Debug, Clone)]
@@ -344,9 +236,6 @@ fn same_site_path(link: &str, base: &str, from: &str) -> Option<String> {
     Some(path)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Writing the export.
-
 /// One exported file, as listed in the manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManifestEntry {
@@ -368,14 +257,14 @@ pub struct Manifest {
     pub files: Vec<ManifestEntry>,
 }
 
-/// What an export did.
+/// The outcome of an export.
 #[derive(Debug, Clone, Default)]
 pub struct ExportReport {
     pub files: usize,
     pub bytes: u64,
-    /// Paths answered with a redirect, and where they point.
+    /// Paths that returned a redirect, and its location.
     pub redirects: Vec<(String, u16, String)>,
-    /// Paths answered with a client or server error, and the status.
+    /// Paths that returned a client or server error, and the status.
     pub errors: Vec<(String, u16)>,
     /// Paths that cannot be stored as files, with the reason.
     pub skipped: Vec<(String, String)>,
@@ -651,250 +540,6 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, ExportError> {
         path,
         message: error.to_string(),
     })
-}
-
-// ---------------------------------------------------------------------------------------------
-// The tampering checks.
-
-/// Compares every file of an export folder with the ledger. A file that differs from every
-/// version the platform rendered, a listed file that is missing and a file the manifest does
-/// not list are reported as critical faults; altered and missing files are rewritten from a
-/// fresh render and unlisted files removed. Files holding an earlier version are refreshed
-/// without a fault. The manifest is rewritten with the restored digests.
-pub async fn check_export(app: &Arc<App>, dir: &Path) -> Result<Vec<Fault>, ExportError> {
-    let mut manifest = read_manifest(dir)?;
-    let site_id = site_id_of(app, &manifest.site_code)?;
-    let (host, _) = site_host(app, site_id)
-        .ok_or_else(|| ExportError::UnknownSite(manifest.site_code.clone()))?;
-    let mut faults = Vec::new();
-    let mut listed = BTreeSet::new();
-
-    for entry in &mut manifest.files {
-        let file = file_for_path(&entry.path).map_err(|message| ExportError::Manifest {
-            path: manifest_path(dir),
-            message: format!("path {}: {message}", entry.path),
-        })?;
-        let disk = dir.join(&file);
-        listed.insert(file);
-        let location = disk.to_string_lossy().to_string();
-        let subject = Subject {
-            site_id,
-            site_code: &manifest.site_code,
-            path: &entry.path,
-            place: Place::Export,
-            location: &location,
-        };
-        let found = match std::fs::read(&disk) {
-            Ok(bytes) => Some(sm3_hex(&bytes)),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-            Err(error) => return Err(io_error("reading", &disk)(error)),
-        };
-        let versions = app.db.ledger_history(site_id, &entry.path).await?;
-        let seen = found.as_deref().map_or(Seen::Missing, Seen::Digest);
-        if judge(&subject, seen, &versions, None) == Verdict::Current {
-            continue;
-        }
-        let fresh = fetch(app, &host, &entry.path).await;
-        if fresh.status != StatusCode::OK {
-            return Err(ExportError::Render {
-                path: entry.path.clone(),
-                status: fresh.status.as_u16(),
-            });
-        }
-        let fresh_digest = sm3_hex(&fresh.body);
-        let verdict = judge(&subject, seen, &versions, Some(&fresh_digest));
-        if let Verdict::Tampered(fault) = verdict {
-            tracing::warn!(
-                site = manifest.site_code,
-                path = entry.path,
-                "an exported file was altered; restoring it"
-            );
-            faults.push(*fault);
-        }
-        write_file(&disk, &fresh.body)?;
-        app.db
-            .ledger_record(&[LedgerEntry {
-                site_id,
-                path: entry.path.clone(),
-                digest: fresh_digest.clone(),
-                length: fresh.body.len() as u64,
-                content_type: fresh.content_type().to_string(),
-            }])
-            .await?;
-        entry.sm3 = fresh_digest;
-        entry.length = fresh.body.len() as u64;
-        entry.content_type = fresh.content_type().to_string();
-    }
-
-    for file in unlisted_files(dir, &listed)? {
-        let disk = dir.join(&file);
-        let bytes = std::fs::read(&disk).map_err(io_error("reading", &disk))?;
-        let digest = sm3_hex(&bytes);
-        let path = format!("/{}", file.to_string_lossy().replace('\\', "/"));
-        let location = disk.to_string_lossy().to_string();
-        let subject = Subject {
-            site_id,
-            site_code: &manifest.site_code,
-            path: &path,
-            place: Place::Export,
-            location: &location,
-        };
-        if let Verdict::Tampered(fault) = judge(&subject, Seen::Unexpected(&digest), &[], None) {
-            tracing::warn!(
-                site = manifest.site_code,
-                path,
-                "an unlisted file was found in the export; removing it"
-            );
-            faults.push(*fault);
-        }
-        std::fs::remove_file(&disk).map_err(io_error("removing", &disk))?;
-    }
-
-    let json = serde_json::to_vec_pretty(&manifest).map_err(|error| ExportError::Manifest {
-        path: manifest_path(dir),
-        message: error.to_string(),
-    })?;
-    write_file(&manifest_path(dir), &json)?;
-    Ok(faults)
-}
-
-/// Returns the files below `dir`, outside the metadata folder, that are not in `listed`.
-fn unlisted_files(dir: &Path, listed: &BTreeSet<PathBuf>) -> Result<Vec<PathBuf>, ExportError> {
-    let mut found = Vec::new();
-    let mut folders = vec![PathBuf::new()];
-    while let Some(folder) = folders.pop() {
-        let absolute = dir.join(&folder);
-        let entries = std::fs::read_dir(&absolute).map_err(io_error("listing", &absolute))?;
-        for entry in entries {
-            let entry = entry.map_err(io_error("listing", &absolute))?;
-            let relative = folder.join(entry.file_name());
-            if folder.as_os_str().is_empty() && entry.file_name() == META_FOLDER {
-                continue;
-            }
-            let kind = entry
-                .file_type()
-                .map_err(io_error("reading", &entry.path()))?;
-            if kind.is_dir() {
-                folders.push(relative);
-            } else if !listed.contains(&relative) {
-                found.push(relative);
-            }
-        }
-    }
-    found.sort();
-    Ok(found)
-}
-
-/// Fetches every page the ledger holds for a site (at most `max_pages`, in path order)
-/// through `base_url`, the public address in front of the platform, with the site's `Host`
-/// header and no content encoding, and compares the bytes with the ledger. A page that
-/// differs from every rendered version and from a fresh render is a critical fault, and its
-/// copy in this node's cache is replaced by the fresh render. Pages that do not answer 200
-/// are left to the availability and link checks.
-pub async fn check_served(
-    app: &Arc<App>,
-    site_code: &str,
-    base_url: &str,
-    max_pages: usize,
-) -> Result<Vec<Fault>, ExportError> {
-    let site_id = site_id_of(app, site_code)?;
-    let (host, _) =
-        site_host(app, site_id).ok_or_else(|| ExportError::UnknownSite(site_code.to_string()))?;
-    let client = reqwest::Client::builder()
-        .no_gzip()
-        .no_brotli()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(RENDER_TIMEOUT)
-        .build()
-        .map_err(|error| ExportError::Manifest {
-            path: PathBuf::from(base_url),
-            message: format!("cannot build the HTTP client: {error}"),
-        })?;
-    let base_url = base_url.trim_end_matches('/');
-    let mut faults = Vec::new();
-    for version in app
-        .db
-        .ledger_site(site_id)
-        .await?
-        .into_iter()
-        .take(max_pages)
-    {
-        let url = format!("{base_url}{}", version.path);
-        let response = client
-            .get(&url)
-            .header(HOST.as_str(), host.as_str())
-            .send()
-            .await;
-        let body = match response {
-            Ok(response) if response.status() == reqwest::StatusCode::OK => response.bytes().await,
-            Ok(_) => continue,
-            Err(error) => {
-                tracing::warn!(%error, url, "fetching a page for the tampering check failed");
-                continue;
-            }
-        };
-        let body = match body {
-            Ok(body) => body,
-            Err(error) => {
-                tracing::warn!(%error, url, "reading a page for the tampering check failed");
-                continue;
-            }
-        };
-        let digest = sm3_hex(&body);
-        if digest == version.digest {
-            continue;
-        }
-        let versions = app.db.ledger_history(site_id, &version.path).await?;
-        let subject = Subject {
-            site_id,
-            site_code,
-            path: &version.path,
-            place: Place::Served,
-            location: &url,
-        };
-        let fresh = refresh_cached(app, site_id, &version.path).await?;
-        if let Verdict::Tampered(fault) =
-            judge(&subject, Seen::Digest(&digest), &versions, fresh.as_deref())
-        {
-            tracing::warn!(
-                site = site_code,
-                url,
-                "a served page differs from every rendered version"
-            );
-            faults.push(*fault);
-        }
-    }
-    Ok(faults)
-}
-
-/// Renders a page afresh and puts it in this node's cache in place of the copy there, so
-/// the next request gets the fresh bytes. Returns the digest of the fresh body when it is a
-/// cacheable 200 response.
-async fn refresh_cached(
-    app: &Arc<App>,
-    site_id: SiteId,
-    path: &str,
-) -> Result<Option<String>, ExportError> {
-    let directory = app.directory();
-    let epoch = app.cache.epoch();
-    let rendered = pages::render(app, &directory, Target::Site(site_id), path)
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, path, "rendering a page for the tampering check failed");
-            ExportError::Render {
-                path: path.to_string(),
-                status: 500,
-            }
-        })?;
-    if rendered.page.status != StatusCode::OK || !rendered.cacheable {
-        return Ok(None);
-    }
-    let digest = sm3_hex(&rendered.page.identity.body);
-    let page = Arc::new(rendered.page);
-    app.ledger.record(site_id, path, &page);
-    app.cache
-        .insert(Target::Site(site_id).cache_key(), path, page, epoch);
-    Ok(Some(digest))
 }
 
 #[cfg(test)]

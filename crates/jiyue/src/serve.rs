@@ -205,8 +205,8 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
 
 /// Builds the application state of a data folder without listeners, background tasks or
 /// citizen services, for commands that render pages in-process (`jiyue export static`,
-/// `jiyue check standards`). Hosts follow the config file as in `serve` without `--demo`; the
-/// search index is an empty one in memory, so the data folder's index stays free for a
+/// `jiyue check standards`). Hosts follow the config file as in `serve` without `--demo`.
+/// The search index is an empty one in memory, so the data folder's index stays free for a
 /// running server.
 pub async fn offline_app(
     data: &crate::settings::DataArgs,

@@ -96,7 +96,7 @@ async fn export_matches_served_bytes() {
             );
         }
 
-        // The ledger holds the exported version of every file.
+        // The ledger contains the exported version of every file.
         let site_id = portal_id(&server);
         for entry in &manifest.files {
             let current = server
