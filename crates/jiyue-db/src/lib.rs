@@ -19,6 +19,7 @@ mod columns_move;
 mod db;
 mod error;
 mod items;
+mod ledger;
 pub mod model;
 mod orgs;
 mod outbox;
@@ -57,6 +58,7 @@ pub use items::editorial::{
     AdminItem, DesiredPlacements, DraftInput, PendingPlacement, ReviewStepRecord, RevisionDetail,
     RevisionSummary, SavedDraft, ScheduleRun, StepOutcome, Withdrawal, WorkEntry,
 };
+pub use ledger::{LedgerEntry, LedgerVersion, MAX_LEDGER_PATH_BYTES};
 pub use model::*;
 pub use services::{
     AdminService, CalendarDay, CalendarYear, PublishedService, SearchMiss, ServiceOrigin,

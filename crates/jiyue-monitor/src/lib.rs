@@ -6,6 +6,8 @@
 
 pub mod fault;
 pub mod links;
+pub mod standards;
+pub mod tamper;
 pub mod wording;
 
 pub use fault::{Check, Fault, Severity};

@@ -10,6 +10,7 @@ pub mod api;
 pub mod cache;
 pub mod citizen;
 pub mod csv_safe;
+pub mod export;
 pub mod headers;
 pub mod hosts;
 pub mod indexer;
@@ -136,6 +137,8 @@ pub struct App {
     pub counters: Counters,
     /// The queue of the public listener's access log.
     pub access_log: access::AccessLog,
+    /// The queue of digests of rendered pages for the tampering ledger.
+    pub ledger: export::LedgerQueue,
     directory: RwLock<Arc<SiteDirectory>>,
     calendar: RwLock<Arc<WorkCalendar>>,
     /// Writes of unanswered search queries allowed to run at once.
@@ -176,6 +179,7 @@ impl App {
             clock,
             counters: Counters::default(),
             access_log: access::AccessLog::default(),
+            ledger: export::LedgerQueue::default(),
             directory: RwLock::new(Arc::new(directory)),
             calendar: RwLock::new(Arc::new(calendar)),
             miss_permits: Arc::new(tokio::sync::Semaphore::new(4)),

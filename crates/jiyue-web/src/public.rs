@@ -131,6 +131,9 @@ where
             let page = Arc::new(rendered.page);
             if rendered.cacheable {
                 app.cache.insert(cache_key, path, page.clone(), epoch);
+                if let Target::Site(site_id) = target {
+                    app.ledger.record(site_id, path, &page);
+                }
             }
             respond(&page, &request, head_only)
         }

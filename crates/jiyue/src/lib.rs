@@ -6,7 +6,9 @@
 pub mod audit;
 pub mod calendar;
 pub mod check_links;
+pub mod check_standards;
 pub mod demo;
+pub mod export;
 pub mod import;
 pub mod oidc_clients;
 pub mod reindex;

@@ -78,6 +78,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Export a site as static files with a manifest and nginx configuration (docs/export.md)
+    Export {
+        #[command(subcommand)]
+        command: jiyue::export::ExportCommand,
+    },
     /// Run a monitoring check once and print its report
     Check {
         #[command(subcommand)]
@@ -90,6 +95,8 @@ enum CheckCommand {
     /// Check the links of a static export: exit status 0 when none is broken, 2 when some
     /// are, 1 on errors (docs/monitor-links.md)
     Links(jiyue::check_links::LinksArgs),
+    #[command(flatten)]
+    Standards(jiyue::check_standards::CheckCommand),
 }
 
 /// The system clock: the one place that reads the time of day.
@@ -116,6 +123,10 @@ async fn main() -> std::process::ExitCode {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
+            // Problems found by a check are a result, not a failure of the command.
+            if error.is::<jiyue::check_standards::ProblemsFound>() {
+                return std::process::ExitCode::from(2);
+            }
             std::process::ExitCode::FAILURE
         }
     }
@@ -172,10 +183,14 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             db.close().await;
             result
         }
-        // The only command with an exit status other than success or failure.
+        // The one command with an exit status other than success or failure.
         Command::Check {
             command: CheckCommand::Links(args),
         } => return jiyue::check_links::run(args, clock).await,
+        Command::Check {
+            command: CheckCommand::Standards(command),
+        } => jiyue::check_standards::run(command, clock).await,
+        Command::Export { command } => jiyue::export::run(command, clock).await,
     };
     result.map(|()| std::process::ExitCode::SUCCESS)
 }

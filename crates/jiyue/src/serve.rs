@@ -190,6 +190,10 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
         tokio::spawn(jiyue_web::sync::run(app.clone(), receiver.clone())),
         tokio::spawn(jiyue_web::access::run_writer(app.clone(), receiver.clone())),
         tokio::spawn(jiyue_web::monitor::run(app.clone(), receiver.clone())),
+        tokio::spawn(jiyue_web::export::run_ledger_writer(
+            app.clone(),
+            receiver.clone(),
+        )),
         tokio::spawn(jiyue_web::schedule::run(app.clone(), receiver)),
     ];
     Ok(Running {
@@ -200,6 +204,57 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
         shutdown,
         tasks,
     })
+}
+
+/// Builds the application state of a data folder without listeners, background tasks or
+/// citizen services, for commands that render pages in-process (`jiyue export static`,
+/// `jiyue check standards`). Hosts follow the config file as in `serve` without `--demo`.
+/// The search index is an empty one in memory, so the data folder's index stays free for a
+/// running server.
+pub async fn offline_app(
+    data: &crate::settings::DataArgs,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Arc<App>> {
+    let file = read_config(data.config.as_deref())?;
+    let settings = resolve_data(data, &file)?;
+    let db = open_db(&settings.database_url, &settings.data_dir, clock.clone()).await?;
+    let demo = file.demo.unwrap_or(false);
+    let config = WebConfig {
+        hosts: HostConfig {
+            platform_domain: file
+                .platform_domain
+                .clone()
+                .unwrap_or_else(|| "jl.gov.cn".into()),
+            demo,
+            scheme: file.public_scheme.clone().unwrap_or_else(|| {
+                if demo {
+                    "http".into()
+                } else {
+                    "https".into()
+                }
+            }),
+            port: file.public_port,
+        },
+        platform_name: "吉林省政府网站集约化平台".to_string(),
+        trusted_proxies: Vec::new(),
+        cache_budget: 64 * 1024 * 1024,
+        page_size: 20,
+    };
+    let search = Arc::new(SearchIndex::open_in_ram().context("creating a search index failed")?);
+    let renderer = Renderer::embedded().context("loading the embedded theme failed")?;
+    let audit_mac = load_audit_key(&settings.data_dir)?;
+    let app = App::new(
+        db,
+        search,
+        renderer,
+        config,
+        jiyue_web::AdminConfig::default(),
+        audit_mac,
+        clock,
+        None,
+    )
+    .await?;
+    Ok(app)
 }
 
 /// Returns the path of the personal-data key file in a data folder.

@@ -13,6 +13,7 @@ mod concurrency;
 mod editorial;
 mod fixtures;
 mod items;
+mod ledger;
 mod links;
 mod lockout;
 mod orgs_sites;

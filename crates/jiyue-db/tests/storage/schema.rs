@@ -64,6 +64,7 @@ const TABLES: &[&str] = &[
     "alerts",
     "alert_deliveries",
     "monitor_jobs",
+    "page_ledger",
 ];
 
 fn common_type(declared: &str) -> &'static str {

@@ -29,6 +29,7 @@ mod citizen_cases;
 mod citizen_federation;
 mod citizen_oidc;
 mod cli;
+mod export;
 mod hostile;
 mod monitor_alerts;
 mod protocol;
