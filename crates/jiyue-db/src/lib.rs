@@ -17,6 +17,7 @@ mod columns_admin;
 mod columns_move;
 mod db;
 mod error;
+mod freshness;
 mod items;
 pub mod model;
 mod orgs;
@@ -29,6 +30,7 @@ mod sql;
 mod staff;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod wording;
 
 pub use access_log::{AccessFilter, AccessRecord, MIN_ACCESS_RETAIN_DAYS};
 pub use audit::{
@@ -48,6 +50,7 @@ pub use citizens::{
 };
 pub use db::{Backend, Db, Pool};
 pub use error::{DbError, Result};
+pub use freshness::ColumnActivity;
 pub use items::editorial::{
     AdminItem, DesiredPlacements, DraftInput, PendingPlacement, ReviewStepRecord, RevisionDetail,
     RevisionSummary, SavedDraft, ScheduleRun, StepOutcome, Withdrawal, WorkEntry,
@@ -61,4 +64,8 @@ pub use services::{
 pub use staff::{
     check_username, normalize_username, GrantRef, NewStaff, Session, SessionStage, Staff, StaffId,
     StoredFactor, StoredGrant,
+};
+pub use wording::{
+    NewWordingEntry, WordingEntry, WordingEntryId, WordingList, MAX_WORDING_SOURCE_CHARS,
+    MAX_WORDING_TERM_CHARS,
 };

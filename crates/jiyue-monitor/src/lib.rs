@@ -5,7 +5,11 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod fault;
+pub mod freshness;
 pub mod wording;
+pub mod wording_scan;
 
 pub use fault::{Check, Fault, Severity};
+pub use freshness::{check_freshness, FreshnessReport, FreshnessRules};
 pub use wording::{Finding, FindingKind, Official, WordLists};
+pub use wording_scan::{check_item, scan_published, ItemFinding, Place};
