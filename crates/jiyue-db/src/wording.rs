@@ -74,12 +74,11 @@ pub struct WordingEntry {
 
 /// An entry to add.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
 pub struct NewWordingEntry {
     pub list: String,
     pub term: String,
-    #[serde(default)]
     pub replacement: String,
-    #[serde(default)]
     pub source: String,
 }
 

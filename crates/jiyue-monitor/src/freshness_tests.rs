@@ -141,7 +141,7 @@ async fn news_column_warns_then_stale() {
 #[tokio::test]
 async fn notices_stale_after_183_days() {
     for db in fresh_dbs().await.unwrap() {
-        let site = site_with(
+        site_with(
             &db,
             &[("yw", ColumnType::KeyNews), ("tzgg", ColumnType::Notices)],
         )

@@ -31,6 +31,7 @@ pub mod staff;
 mod staff_actions;
 mod staff_grants;
 pub mod uploads;
+mod wording;
 
 use std::sync::Arc;
 
@@ -64,6 +65,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(calendar::router())
         .merge(search_terms::router())
         .merge(cases::router())
+        .merge(wording::router())
         .fallback(not_found)
         .layer(from_fn_with_state(app.clone(), csrf::guard))
         .layer(from_fn_with_state(app.clone(), allowlist));
