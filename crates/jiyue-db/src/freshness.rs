@@ -1,5 +1,5 @@
-//! What the freshness check reads: for every column of a site, how many items its listing
-//! shows and the publication time of the newest one.
+//! The input of the freshness check: for every column of a site, the number of items its
+//! listing shows and the publication time of the newest one.
 //!
 //! The counts follow the listing pages (`column_items`): an item counts in a column when it
 //! is published and has an accepted placement with a route there, whether it was written in

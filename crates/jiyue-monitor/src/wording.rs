@@ -204,3 +204,34 @@ fn check_title_form(chars: &[char], title: &[char], name: &[char], findings: &mu
 fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_title_matches_short_form() {
+        let lists = WordLists {
+            officials: vec![Official {
+                title: "生态环境部部长".to_string(),
+                name: "李干杰".to_string(),
+            }],
+            ..WordLists::default()
+        };
+        for text in ["生态环境部长李甘杰出席", "生态环境部部长李甘杰出席"] {
+            let findings = lists.check(text);
+            assert_eq!(findings.len(), 1, "{text}: {findings:?}");
+            assert_eq!(findings[0].found, "李甘杰");
+            assert_eq!(findings[0].suggestion, "李干杰");
+        }
+        assert!(lists.check("生态环境部长李干杰出席").is_empty());
+    }
+
+    #[test]
+    fn short_titles_have_one_form() {
+        assert_eq!(title_forms("局长").len(), 1);
+        assert_eq!(title_forms("国务院副秘书长").len(), 1);
+        assert_eq!(title_forms("国家统计局局长").len(), 2);
+        assert!(title_forms("").is_empty());
+    }
+}

@@ -59,7 +59,8 @@ async fn page(
         .into_iter()
         .map(|list| {
             let listed: Vec<_> = entries.iter().filter(|e| e.list == list).collect();
-            context! { name => list.as_str(), entries => listed }
+            let label_key = format!("wording-list-{}", list.as_str());
+            context! { name => list.as_str(), label_key => label_key, entries => listed }
         })
         .collect();
     let status = if error.is_some() {
@@ -86,7 +87,7 @@ async fn show(State(app): State<Arc<App>>, me: SignedIn) -> Result<Response, Adm
     page(&app, &me, None, NewWordingEntry::default()).await
 }
 
-/// Returns the text shown for a refused change: the storage error, which names the value and
+/// Returns the text shown for a rejected change: the storage error, which names the value and
 /// the fix, in the frame of a catalog message.
 fn refusal(error: DbError) -> Result<String, AdminError> {
     match error {

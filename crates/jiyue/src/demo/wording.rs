@@ -5,9 +5,11 @@
 use anyhow::Context;
 use jiyue_db::{Db, NewWordingEntry};
 
-/// The source of the officials and the misstatement: the State Council's statement of
-/// 12 November 2018 on the leading group of the second national pollution census.
-const DIGEST_SOURCE: &str = "国务院2018年11月12日关于第二次全国污染源普查领导小组的声明";
+/// The source of the officials and the misstatement: the English text of the November 2018
+/// news digest, which reports the State Council's statement of 12 November 2018 on the
+/// leading group of the second national pollution census.
+const DIGEST_SOURCE: &str =
+    "2018年11月新闻摘要英文版（国务院11月12日关于第二次全国污染源普查领导小组的声明）";
 /// The source of the typos: 《第一批异形词整理表》(GF 1001-2001), recommended word forms.
 const VARIANTS_SOURCE: &str = "《第一批异形词整理表》GF 1001-2001";
 

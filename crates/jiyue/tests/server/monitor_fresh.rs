@@ -55,7 +55,7 @@ async fn operator_adds_and_removes_entries() {
             .expect("entry stored");
         assert_eq!(added.list, WordingList::Forbidden);
 
-        // A name in Latin letters is refused with the value and the fix.
+        // A name in Latin letters is rejected with the value and the fix.
         let page = operator
             .post_form(
                 "/monitor/wording",
@@ -276,4 +276,106 @@ async fn demo_sites_pass_freshness() {
             report.blank
         );
     }
+}
+
+/// Runs axe-core on the open page and returns its serious and critical violations.
+async fn blocking_violations(
+    browser: &crate::browser_driver::Browser,
+    axe: &str,
+    name: &str,
+) -> Vec<String> {
+    let mut blocking = Vec::new();
+    for violation in crate::browser_checks::axe_violations(browser, axe).await {
+        let line = crate::browser_checks::describe(name, &violation);
+        println!("axe: {line}");
+        if matches!(violation["impact"].as_str(), Some("serious" | "critical")) {
+            blocking.push(line);
+        }
+    }
+    blocking
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wording_pages_pass_axe_at_360px() {
+    if !crate::browser_driver::tools_present("wording_pages_pass_axe_at_360px", true) {
+        return;
+    }
+    let server = start("sqlite").await;
+    let db = &server.app().db;
+    let portal = db.site_by_code("2200000001").await.unwrap().unwrap().id;
+    let operator = signed_in(&server, "yunwei", Role::SystemAdmin, GrantRef::Platform).await;
+    let editor = signed_in(&server, "bianji", Role::Editor, GrantRef::Site(portal)).await;
+    let column = db
+        .column_by_path(portal, "gzdt")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let page = editor
+        .post_form(
+            &format!("/items/new?column={column}"),
+            "/items",
+            &[
+                ("title", "无障碍检查：国家统计局局长宁继哲"),
+                ("lang", "zh-CN"),
+                ("home_column", &column),
+                ("audience", "01"),
+                ("body_html", "<p>集团办公室设在生态环境部，车箱整洁。</p>"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let item = page
+        .location
+        .trim_start_matches("/items/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+
+    let browser = crate::browser_driver::Browser::start(360, 740).await;
+    let base = format!("http://localhost:{}", server.admin.port());
+    browser.open(&format!("{base}/login")).await;
+    let axe = std::fs::read_to_string(crate::browser_driver::axe_path()).unwrap();
+
+    let mut blocking = Vec::new();
+    let mut too_wide = Vec::new();
+    let pages = [
+        (&operator, "/monitor/wording".to_string()),
+        (&editor, format!("/items/{item}")),
+    ];
+    for (client, path) in pages {
+        let token = client.cookie("jiyue_admin").unwrap();
+        browser.driver().delete_all_cookies().await.unwrap();
+        browser
+            .driver()
+            .add_cookie(thirtyfour::Cookie::new("jiyue_admin", token))
+            .await
+            .unwrap();
+        browser.open(&format!("{base}{path}")).await;
+        assert!(!browser.heading().await.is_empty(), "{path} has a heading");
+        if path.starts_with("/items/") {
+            let panel = browser
+                .find("#wording-findings")
+                .await
+                .text()
+                .await
+                .unwrap();
+            assert!(panel.contains("宁吉喆"), "{panel}");
+        }
+        blocking.extend(blocking_violations(&browser, &axe, &path).await);
+        let width = browser
+            .script_value("return document.documentElement.scrollWidth")
+            .await;
+        if width.as_u64().is_none_or(|width| width > 360) {
+            too_wide.push(format!("{path}: {width}"));
+        }
+    }
+    assert!(
+        blocking.is_empty(),
+        "serious or critical axe violations:\n{}",
+        blocking.join("\n")
+    );
+    assert!(too_wide.is_empty(), "pages wider than 360 px: {too_wide:?}");
 }

@@ -176,6 +176,8 @@ pub struct WordingView {
     blocking: bool,
     /// The id of the input the finding is in.
     field: &'static str,
+    /// The catalog key of the input's name.
+    place_key: String,
     found: String,
     suggestion: String,
     context: String,
@@ -195,6 +197,7 @@ async fn wording_findings(app: &App, form: &ItemForm) -> Result<Vec<WordingView>
                 jiyue_monitor::Place::Title => "title",
                 jiyue_monitor::Place::Body => "body_html",
             },
+            place_key: format!("wording-finding-where-{}", item.place.as_str()),
             found: item.finding.found,
             suggestion: item.finding.suggestion,
             context: item.context,
