@@ -18,6 +18,7 @@ mod columns_admin;
 mod columns_move;
 mod db;
 mod error;
+mod freshness;
 mod items;
 mod ledger;
 pub mod model;
@@ -31,6 +32,7 @@ mod sql;
 mod staff;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod wording;
 
 pub use access_log::{AccessFilter, AccessRecord, MIN_ACCESS_RETAIN_DAYS};
 pub use alerts::{
@@ -54,6 +56,7 @@ pub use citizens::{
 };
 pub use db::{Backend, Db, Pool};
 pub use error::{DbError, Result};
+pub use freshness::ColumnActivity;
 pub use items::editorial::{
     AdminItem, DesiredPlacements, DraftInput, PendingPlacement, ReviewStepRecord, RevisionDetail,
     RevisionSummary, SavedDraft, ScheduleRun, StepOutcome, Withdrawal, WorkEntry,
@@ -68,4 +71,8 @@ pub use services::{
 pub use staff::{
     check_username, normalize_username, GrantRef, NewStaff, Session, SessionStage, Staff, StaffId,
     StoredFactor, StoredGrant,
+};
+pub use wording::{
+    NewWordingEntry, WordingEntry, WordingEntryId, WordingList, MAX_WORDING_SOURCE_CHARS,
+    MAX_WORDING_TERM_CHARS,
 };

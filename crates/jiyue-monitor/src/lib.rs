@@ -8,7 +8,11 @@ pub mod fault;
 pub mod links;
 pub mod standards;
 pub mod tamper;
+pub mod freshness;
 pub mod wording;
+pub mod wording_scan;
 
 pub use fault::{Check, Fault, Severity};
+pub use freshness::{check_freshness, FreshnessReport, FreshnessRules};
 pub use wording::{Finding, FindingKind, Official, WordLists};
+pub use wording_scan::{check_item, scan_published, ItemFinding, Place};

@@ -65,6 +65,7 @@ const TABLES: &[&str] = &[
     "alert_deliveries",
     "monitor_jobs",
     "page_ledger",
+    "wording_entries",
 ];
 
 fn common_type(declared: &str) -> &'static str {

@@ -32,6 +32,7 @@ pub mod staff;
 mod staff_actions;
 mod staff_grants;
 pub mod uploads;
+mod wording;
 
 use std::sync::Arc;
 
@@ -66,6 +67,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(search_terms::router())
         .merge(cases::router())
         .merge(monitor::router())
+        .merge(wording::router())
         .fallback(not_found)
         .layer(from_fn_with_state(app.clone(), csrf::guard))
         .layer(from_fn_with_state(app.clone(), allowlist));

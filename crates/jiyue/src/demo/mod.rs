@@ -7,6 +7,7 @@ pub mod accounts;
 mod data;
 mod samples;
 mod services;
+mod wording;
 mod words;
 
 use std::collections::HashMap;
@@ -110,6 +111,7 @@ pub async fn build(
     if db.admin_services(None).await?.is_empty() {
         report.services = services::load(db, clock.now()).await?;
     }
+    wording::seed(db).await?;
     tracing::info!(%report, "demo province built");
     Ok(report)
 }

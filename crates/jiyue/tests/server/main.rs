@@ -32,6 +32,7 @@ mod cli;
 mod export;
 mod hostile;
 mod monitor_alerts;
+mod monitor_fresh;
 mod protocol;
 mod restart;
 mod search;

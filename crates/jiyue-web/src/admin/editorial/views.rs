@@ -148,8 +148,10 @@ pub async fn form_page(
     let home: Option<ColumnId> = form.home_column.parse().ok();
     let mut home_columns = allowed_columns(me, &sites, Action::WriteItem);
     ensure_current_home(&mut home_columns, &sites, home);
+    let wording = wording_findings(app, form).await?;
     let ctx = context! {
         form => form,
+        wording => wording,
         item => page.item,
         errors => page.errors,
         notice => page.notice,
@@ -164,6 +166,43 @@ pub async fn form_page(
     };
     let html = render::page_for(app, me, "item_edit.html", ctx)?;
     Ok((page.status, html).into_response())
+}
+
+/// One wording finding as the item form shows it.
+#[derive(Debug, Serialize)]
+pub struct WordingView {
+    /// The catalog key of the finding's kind.
+    kind: String,
+    blocking: bool,
+    /// The id of the input the finding is in.
+    field: &'static str,
+    /// The catalog key of the input's name.
+    place_key: String,
+    found: String,
+    suggestion: String,
+    context: String,
+}
+
+/// Checks the form's title and body against the operators' wording lists, which are read
+/// fresh so a change to them shows on the next page.
+async fn wording_findings(app: &App, form: &ItemForm) -> Result<Vec<WordingView>, AdminError> {
+    let lists = jiyue_monitor::WordLists::load(&app.db).await?;
+    let found = jiyue_monitor::check_item(&lists, &form.title, &form.body_html);
+    Ok(found
+        .into_iter()
+        .map(|item| WordingView {
+            kind: format!("wording-kind-{}", item.finding.kind.as_str()),
+            blocking: item.finding.kind.is_blocking(),
+            field: match item.place {
+                jiyue_monitor::Place::Title => "title",
+                jiyue_monitor::Place::Body => "body_html",
+            },
+            place_key: format!("wording-finding-where-{}", item.place.as_str()),
+            found: item.finding.found,
+            suggestion: item.finding.suggestion,
+            context: item.context,
+        })
+        .collect())
 }
 
 /// Keeps the item's current home column selectable even when the user may not write there

@@ -149,6 +149,30 @@ async fn step(
         let detail = format!("incomplete guide: {}", missing.join(", "));
         return step_refused(app, me, id, kind.audit_action(), &detail, error).await;
     }
+    // Serious misstatements, wrong names of officials and forbidden words stop a submission;
+    // the item page lists them beside the form. Typos only show there as warnings.
+    if kind == Kind::Submit {
+        let lists = jiyue_monitor::WordLists::load(&app.db).await?;
+        let found = jiyue_monitor::check_item(
+            &lists,
+            &context.latest.meta.title,
+            &context.latest.body_html,
+        );
+        let blocking: Vec<&str> = found
+            .iter()
+            .filter(|item| item.finding.kind.is_blocking())
+            .map(|item| item.finding.found.as_str())
+            .collect();
+        if !blocking.is_empty() {
+            let text = render::format_args(
+                "wording-submit-blocked",
+                &[("found", jiyue_render::MessageArg::Text(blocking.join("、")))],
+            );
+            let error = FieldError::text("wording-findings", text);
+            let detail = format!("wording: {}", blocking.join(", "));
+            return step_refused(app, me, id, kind.audit_action(), &detail, error).await;
+        }
+    }
     let result = match kind {
         Kind::Submit => app.db.submit_revision(&scope, me.staff.id, revision).await,
         Kind::Approve => app.db.approve_revision(&scope, me.staff.id, revision).await,
