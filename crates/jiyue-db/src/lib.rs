@@ -23,6 +23,7 @@ mod orgs;
 mod outbox;
 mod routes;
 mod scope;
+pub mod scorecards;
 mod services;
 mod sites;
 mod sql;
@@ -53,6 +54,7 @@ pub use items::editorial::{
     RevisionSummary, SavedDraft, ScheduleRun, StepOutcome, Withdrawal, WorkEntry,
 };
 pub use model::*;
+pub use scorecards::{NewSnapshot, RuleChange, Snapshot, StoredRule};
 pub use services::{
     AdminService, CalendarDay, CalendarYear, PublishedService, SearchMiss, ServiceOrigin,
     ServiceRecord, ServiceStat, StatsImport, StatsInput, SyncedService, SynonymGroup,

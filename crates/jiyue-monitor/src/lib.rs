@@ -4,7 +4,9 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod chart;
 pub mod fault;
+pub mod score;
 pub mod wording;
 
 pub use fault::{Check, Fault, Severity};
