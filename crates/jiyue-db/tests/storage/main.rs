@@ -18,4 +18,5 @@ mod orgs_sites;
 mod outbox;
 mod schema;
 mod scope;
+mod scorecards;
 mod services;
