@@ -24,6 +24,7 @@ mod health;
 pub mod login;
 pub mod messages;
 pub mod render;
+mod scores;
 mod search_terms;
 pub mod services;
 pub mod session;
@@ -64,6 +65,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(calendar::router())
         .merge(search_terms::router())
         .merge(cases::router())
+        .merge(scores::router())
         .fallback(not_found)
         .layer(from_fn_with_state(app.clone(), csrf::guard))
         .layer(from_fn_with_state(app.clone(), allowlist));
