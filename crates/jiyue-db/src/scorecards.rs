@@ -3,8 +3,8 @@
 //! of a site.
 //!
 //! Points are stored in hundredths of a point, so sums of 0.1-point deductions stay exact.
-//! Reads take the caller's scope: the platform sees every site, an organization the sites of
-//! its subtree, a site itself.
+//! Reads take the caller's scope: the platform scope reaches every site, an organization scope
+//! the sites of its subtree, and a site scope that site only.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -22,7 +22,7 @@ pub const MAX_RULE_POINTS: i64 = 10_000;
 /// The largest veto threshold accepted.
 pub const MAX_RULE_THRESHOLD: i64 = 1_000_000;
 
-/// The longest rule description, in characters.
+/// The maximum length of a rule description, in characters.
 pub const MAX_RULE_DESCRIPTION_CHARS: usize = 500;
 
 /// The rule categories, in the order of the indicators.
@@ -41,7 +41,7 @@ pub struct StoredRule {
     pub description: String,
     /// Hundredths of a point taken off per occurrence.
     pub points: i64,
-    /// The most hundredths of a point the rule takes off in one scorecard.
+    /// The maximum hundredths of a point the rule takes off in one scorecard.
     pub cap: i64,
     pub veto: bool,
     /// The count or percentage at which a veto fires.

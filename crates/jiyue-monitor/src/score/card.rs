@@ -1,6 +1,6 @@
 //! Scoring a site: which vetoes fire, which points are lost and why, and the total.
 //!
-//! The scorer knows how to measure a fixed set of rule codes from a [`SiteState`]; the rule
+//! The scorer measures a fixed set of rule codes from a [`SiteState`]; the rule
 //! table decides their points, caps and thresholds. A rule in the table with a code the
 //! scorer cannot measure is listed as unmeasured, never guessed.
 
@@ -19,7 +19,8 @@ pub const MIN_PROBE_DAYS: u32 = 7;
 /// The availability veto needs at least this many visits a day on average.
 pub const MIN_VISITS_PER_DAY: u64 = 20;
 
-/// The most evidence lines a scorecard keeps per rule; the rest are counted.
+/// The maximum number of evidence lines a scorecard keeps per rule. Lines past it are
+/// counted in one last line.
 pub const MAX_EVIDENCE_LINES: usize = 50;
 
 /// A veto that fired, with its evidence.
@@ -27,7 +28,7 @@ pub const MAX_EVIDENCE_LINES: usize = 50;
 pub struct VetoHit {
     pub code: String,
     pub description: String,
-    /// What was counted against the threshold.
+    /// The count compared with the threshold.
     pub count: u64,
     pub threshold: i64,
     pub evidence: Vec<String>,
@@ -235,9 +236,9 @@ fn deduct(rule: &Rule, found: Count) -> Option<Deduction> {
     })
 }
 
-/// Scores `state` against `rules`. Vetoes fire at their threshold; each deduction takes its
-/// points per occurrence up to its cap; the total is 100 minus the deductions, at least 0.
-/// The site fails on any veto or a total below 60.
+/// Scores `state` against `rules`. A veto fires when its count reaches the threshold, and each
+/// deduction takes its points per occurrence up to its cap. The total is 100 minus the
+/// deductions, at least 0, and the site fails on any veto or a total below 60.
 pub fn score(state: &SiteState, rules: &[Rule]) -> Scorecard {
     let mut vetoes = Vec::new();
     let mut deductions = Vec::new();

@@ -84,7 +84,7 @@ pub struct Rule {
     pub description: String,
     /// Points taken off per occurrence.
     pub points: Points,
-    /// The most points the rule takes off in one scorecard.
+    /// The maximum points the rule takes off in one scorecard.
     pub cap: Points,
     /// True when one hit fails the site.
     pub veto: bool,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 /// One problem found on a site, with the evidence an inspector would ask for.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Observation {
-    /// What the problem is on: a URL, a column path, a message number.
+    /// The subject of the problem: a URL, a column path, a message number.
     pub subject: String,
     /// Facts behind it: statuses, dates, digests, counts.
     pub evidence: Vec<String>,
@@ -70,7 +70,7 @@ pub struct SiteState {
     pub stale_columns: Vec<StaleColumn>,
     /// Columns without any item.
     pub blank_columns: Vec<Observation>,
-    /// Messages left without an answer for more than 3 months within the last year.
+    /// Messages without a reply for more than 3 months, received within the last year.
     pub unanswered_messages: Vec<Observation>,
     /// Serious misstatements, such as a leader's name written wrong.
     pub serious_misstatements: Vec<Observation>,
@@ -82,7 +82,7 @@ pub struct SiteState {
     pub policies_without_interpretation: Vec<Observation>,
     /// Service items whose guide lacks required elements.
     pub incomplete_service_guides: Vec<Observation>,
-    /// Messages answered after their deadline.
+    /// Messages replied to after their reply deadline.
     pub late_answers: Vec<Observation>,
     /// Failed test searches of the site search.
     pub search_failures: Vec<Observation>,

@@ -26,7 +26,7 @@ fn deduction(code: &str, category: Category, points: i64, cap: i64) -> Rule {
     }
 }
 
-/// The rules of the reference table with round figures.
+/// Builds the rules of the reference table with round figures.
 fn rules() -> Vec<Rule> {
     vec![
         veto("veto-unreachable", 5),
@@ -50,7 +50,7 @@ fn rules() -> Vec<Rule> {
     ]
 }
 
-/// A site that a week of probes and every check found clean.
+/// Builds a site that a week of probes and every check found clean.
 fn clean() -> SiteState {
     SiteState {
         probes: ProbeSummary {

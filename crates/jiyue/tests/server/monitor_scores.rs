@@ -1,8 +1,8 @@
-//! The scorecard pages of the admin listener over HTTP: monthly snapshots of the demo sites
-//! stored twice without duplicates, the ranking with pass and fail, a scorecard with its
-//! evidence and an SVG trend chart that parses as XML, the CSV export, the rule table with
-//! validation, CSRF and audit, a site administrator limited to their own site, and the
-//! seeded rules matching reference/scorecard-rules-2019.toml.
+//! The scorecard pages of the admin listener over HTTP. Monthly snapshots of the demo sites
+//! are stored twice without duplicates. The tests read the ranking with pass and fail, a
+//! scorecard with its evidence and an SVG trend chart that parses as XML, and the CSV export.
+//! They edit the rule table with validation, CSRF and audit, limit a site administrator to
+//! their own site, and compare the seeded rules with reference/scorecard-rules-2019.toml.
 
 use jiyue_auth::Role;
 use jiyue_db::{AuditFilter, GrantRef, Site};
