@@ -26,6 +26,7 @@ mod orgs;
 mod outbox;
 mod routes;
 mod scope;
+pub mod scorecards;
 mod services;
 mod sites;
 mod sql;
@@ -63,6 +64,7 @@ pub use items::editorial::{
 };
 pub use ledger::{LedgerEntry, LedgerVersion, MAX_LEDGER_PATH_BYTES};
 pub use model::*;
+pub use scorecards::{NewSnapshot, RuleChange, Snapshot, StoredRule};
 pub use services::{
     AdminService, CalendarDay, CalendarYear, PublishedService, SearchMiss, ServiceOrigin,
     ServiceRecord, ServiceStat, StatsImport, StatsInput, SyncedService, SynonymGroup,

@@ -4,11 +4,13 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod chart;
 pub mod fault;
 pub mod links;
 pub mod standards;
 pub mod tamper;
 pub mod freshness;
+pub mod score;
 pub mod wording;
 pub mod wording_scan;
 

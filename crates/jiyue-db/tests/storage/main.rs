@@ -21,5 +21,6 @@ mod orgs_sites;
 mod outbox;
 mod schema;
 mod scope;
+mod scorecards;
 mod services;
 mod wording;

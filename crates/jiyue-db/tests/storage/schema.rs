@@ -66,6 +66,8 @@ const TABLES: &[&str] = &[
     "monitor_jobs",
     "page_ledger",
     "wording_entries",
+    "score_rules",
+    "score_snapshots",
 ];
 
 fn common_type(declared: &str) -> &'static str {

@@ -25,6 +25,7 @@ pub mod login;
 pub mod messages;
 mod monitor;
 pub mod render;
+mod scores;
 mod search_terms;
 pub mod services;
 pub mod session;
@@ -68,6 +69,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(cases::router())
         .merge(monitor::router())
         .merge(wording::router())
+        .merge(scores::router())
         .fallback(not_found)
         .layer(from_fn_with_state(app.clone(), csrf::guard))
         .layer(from_fn_with_state(app.clone(), allowlist));

@@ -33,6 +33,7 @@ mod export;
 mod hostile;
 mod monitor_alerts;
 mod monitor_fresh;
+mod monitor_scores;
 mod protocol;
 mod restart;
 mod search;
