@@ -21,6 +21,7 @@ mod items;
 pub mod model;
 mod orgs;
 mod outbox;
+mod probes;
 mod routes;
 mod scope;
 mod services;
@@ -47,6 +48,9 @@ pub use citizens::{
     SignInRequest, SiteSession, StoredKey, Verification, MAX_DISPLAY_NAME_CHARS,
 };
 pub use db::{Backend, Db, Pool};
+pub use probes::{
+    ProbeResult, ProbeVisit, MAX_PROBE_REASON_CHARS, MAX_PROBE_ROWS, MAX_PROBE_URL_CHARS,
+};
 pub use error::{DbError, Result};
 pub use items::editorial::{
     AdminItem, DesiredPlacements, DraftInput, PendingPlacement, ReviewStepRecord, RevisionDetail,

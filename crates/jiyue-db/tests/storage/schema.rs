@@ -11,7 +11,7 @@ use crate::fixtures::dbs;
 /// One column as both backends can describe it: table, column, common type, nullable.
 type ColumnShape = (String, String, &'static str, bool);
 
-const TABLES: [&str; 49] = [
+const TABLES: [&str; 50] = [
     "organizations",
     "sites",
     "site_language_versions",
@@ -61,6 +61,7 @@ const TABLES: [&str; 49] = [
     "sensitive_words",
     "consultations",
     "consultation_opinions",
+    "probe_results",
 ];
 
 fn common_type(declared: &str) -> &'static str {
