@@ -4,7 +4,9 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod availability;
 pub mod fault;
+pub mod signals;
 pub mod wording;
 
 pub use fault::{Check, Fault, Severity};
