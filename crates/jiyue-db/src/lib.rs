@@ -48,15 +48,15 @@ pub use citizens::{
     SignInRequest, SiteSession, StoredKey, Verification, MAX_DISPLAY_NAME_CHARS,
 };
 pub use db::{Backend, Db, Pool};
-pub use probes::{
-    ProbeResult, ProbeVisit, MAX_PROBE_REASON_CHARS, MAX_PROBE_ROWS, MAX_PROBE_URL_CHARS,
-};
 pub use error::{DbError, Result};
 pub use items::editorial::{
     AdminItem, DesiredPlacements, DraftInput, PendingPlacement, ReviewStepRecord, RevisionDetail,
     RevisionSummary, SavedDraft, ScheduleRun, StepOutcome, Withdrawal, WorkEntry,
 };
 pub use model::*;
+pub use probes::{
+    ProbeResult, ProbeVisit, MAX_PROBE_REASON_CHARS, MAX_PROBE_ROWS, MAX_PROBE_URL_CHARS,
+};
 pub use services::{
     AdminService, CalendarDay, CalendarYear, PublishedService, SearchMiss, ServiceOrigin,
     ServiceRecord, ServiceStat, StatsImport, StatsInput, SyncedService, SynonymGroup,

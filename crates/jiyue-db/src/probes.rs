@@ -68,7 +68,9 @@ fn result_from_row(row: &Row) -> Result<ProbeResult> {
         .opt_int("status")?
         .map(|status| {
             u16::try_from(status).map_err(|_| {
-                DbError::Invalid(format!("stored probe status {status} is not an HTTP status"))
+                DbError::Invalid(format!(
+                    "stored probe status {status} is not an HTTP status"
+                ))
             })
         })
         .transpose()?;

@@ -183,7 +183,9 @@ pub fn summarize(
 }
 
 fn reaches_veto(visits: u32, failures: u32, rules: &AvailabilityRules) -> bool {
-    visits >= rules.min_daily_visits && failures > 0 && percent(failures, visits) >= rules.veto_percent
+    visits >= rules.min_daily_visits
+        && failures > 0
+        && percent(failures, visits) >= rules.veto_percent
 }
 
 /// The fault key of a site's availability: one key for the warning and the critical fault, so
@@ -241,7 +243,9 @@ pub fn check_site(
         return vec![fault];
     }
 
-    let today_tally = tally(period.iter().copied()).into_iter().find(|day| day.day == today);
+    let today_tally = tally(period.iter().copied())
+        .into_iter()
+        .find(|day| day.day == today);
     if let Some(day) = today_tally {
         if day.failures > 0 && day.failure_percent() >= rules.warn_percent {
             let fault = Fault::new(
@@ -331,7 +335,12 @@ mod tests {
     fn one_failure_in_twenty_is_critical() {
         let mut oks = vec![true; 20];
         oks[3] = false;
-        let faults = check_site(7, &results(day(1), &oks), day(1), &AvailabilityRules::default());
+        let faults = check_site(
+            7,
+            &results(day(1), &oks),
+            day(1),
+            &AvailabilityRules::default(),
+        );
         assert_eq!(faults.len(), 1);
         assert_eq!(faults[0].severity, Severity::Critical);
         assert_eq!(faults[0].message, "probe-veto");
@@ -343,7 +352,12 @@ mod tests {
     fn one_failure_in_forty_warns_only() {
         let mut oks = vec![true; 40];
         oks[3] = false;
-        let faults = check_site(7, &results(day(1), &oks), day(1), &AvailabilityRules::default());
+        let faults = check_site(
+            7,
+            &results(day(1), &oks),
+            day(1),
+            &AvailabilityRules::default(),
+        );
         assert_eq!(faults.len(), 1);
         assert_eq!(faults[0].severity, Severity::Warning);
         assert_eq!(faults[0].message, "probe-warning-share");

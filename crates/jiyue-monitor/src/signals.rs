@@ -307,7 +307,10 @@ mod tests {
             ("/.git/config", Some("git")),
             ("/static/../../etc/passwd", Some("traversal")),
             ("/a?file=%2E%2E%2Fetc", Some("traversal")),
-            ("/list?id=1%20UNION%20SELECT%20password", Some("sql-injection")),
+            (
+                "/list?id=1%20UNION%20SELECT%20password",
+                Some("sql-injection"),
+            ),
             ("/list?id=1+union+all+select+1", Some("sql-injection")),
             ("/file?name=..%5C..%5Cwin.ini", Some("traversal")),
             ("/go?to=javascript:alert(1)", Some("script-injection")),
@@ -328,7 +331,10 @@ mod tests {
     #[test]
     fn networks_hide_hosts() {
         assert_eq!(network("192.0.2.77".parse().unwrap()), "192.0.2.0/24");
-        assert_eq!(network("::ffff:192.0.2.77".parse().unwrap()), "192.0.2.0/24");
+        assert_eq!(
+            network("::ffff:192.0.2.77".parse().unwrap()),
+            "192.0.2.0/24"
+        );
         assert_eq!(
             network("2001:db8:1234:5678::9".parse().unwrap()),
             "2001:db8:1234::/48"

@@ -63,7 +63,13 @@ async fn visits_stored_once_with_china_day() {
             sites
         });
         // The end of a range is exclusive.
-        assert_eq!(db.probe_results(world.portal, from, late).await.unwrap().len(), 1);
+        assert_eq!(
+            db.probe_results(world.portal, from, late)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
     }
 }
 
