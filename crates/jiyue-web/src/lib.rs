@@ -18,6 +18,7 @@ mod pages;
 pub mod public;
 pub mod schedule;
 pub mod server;
+pub mod signals;
 mod sitemodel;
 pub mod sync;
 
@@ -143,6 +144,8 @@ pub struct App {
     services: RwLock<(u64, Option<Arc<Vec<PublishedService>>>)>,
     /// Citizen accounts, sign-in and cases; `None` when the platform runs without them.
     pub citizens: Option<Arc<citizen::CitizenServices>>,
+    /// Failed sign-ins, request rates and scanner requests, drained by the monitor job.
+    pub signals: Arc<signals::SignalRecorder>,
 }
 
 impl App {
@@ -162,6 +165,10 @@ impl App {
         let directory = SiteDirectory::build(sites, &config.hosts);
         let calendar = load_calendar(&db).await?;
         search.set_synonyms(synonym_terms(&db).await?);
+        let signals = Arc::new(signals::SignalRecorder::new(
+            clock.clone(),
+            jiyue_monitor::signals::SignalRules::default(),
+        ));
         Ok(Arc::new(Self {
             db,
             search,
@@ -178,6 +185,7 @@ impl App {
             miss_permits: Arc::new(tokio::sync::Semaphore::new(4)),
             services: RwLock::new((0, None)),
             citizens,
+            signals,
         }))
     }
 
