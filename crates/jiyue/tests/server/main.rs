@@ -30,6 +30,7 @@ mod citizen_federation;
 mod citizen_oidc;
 mod cli;
 mod hostile;
+mod monitor_probe;
 mod protocol;
 mod restart;
 mod search;
