@@ -71,7 +71,7 @@ impl SignalRules {
     }
 }
 
-/// Where a failed sign-in happened.
+/// The sign-in form a failure happened on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SignInKind {
@@ -82,7 +82,7 @@ pub enum SignInKind {
 }
 
 impl SignInKind {
-    /// The name used in fault keys and messages.
+    /// Returns the name used in fault keys and messages.
     pub fn as_str(self) -> &'static str {
         match self {
             SignInKind::Admin => "admin",
@@ -207,7 +207,7 @@ pub fn network(address: IpAddr) -> String {
     format!("{prefix}/48")
 }
 
-/// A burst of failed sign-ins to one account within the window.
+/// Builds the fault of a burst of failed sign-ins to one account within the window.
 pub fn account_burst(kind: SignInKind, account: &str, failures: u32, rules: &SignalRules) -> Fault {
     Fault::new(
         Check::Security,
@@ -227,8 +227,8 @@ pub fn account_burst(kind: SignInKind, account: &str, failures: u32, rules: &Sig
     .arg("minutes", rules.sign_in_window_secs.div_ceil(60))
 }
 
-/// A burst of failed sign-ins from one network within the window, with the number of accounts
-/// tried.
+/// Builds the fault of a burst of failed sign-ins from one network within the window, with
+/// the number of accounts tried.
 pub fn network_burst(
     kind: SignInKind,
     network: &str,
@@ -255,8 +255,8 @@ pub fn network_burst(
     .arg("minutes", rules.sign_in_window_secs.div_ceil(60))
 }
 
-/// A request-rate spike: `peak` requests of one address of `network` within the window, and
-/// how many addresses of the network spiked.
+/// Builds the fault of a request-rate spike: `peak` requests of one address of `network`
+/// within the window, and how many addresses of the network spiked.
 pub fn rate_spike(network: &str, peak: u32, addresses: u32, rules: &SignalRules) -> Fault {
     Fault::new(
         Check::Security,
@@ -275,8 +275,8 @@ pub fn rate_spike(network: &str, peak: u32, addresses: u32, rules: &SignalRules)
     .arg("seconds", rules.rate_window_secs)
 }
 
-/// Requests of one network matching scanner patterns: how many, which patterns, and one path
-/// as a sample (without its query, which may carry personal data).
+/// Builds the fault of scanner requests from one network: how many, which patterns, and one
+/// path as a sample (without its query, which may carry personal data).
 pub fn scanner_requests(network: &str, requests: u32, patterns: &[&str], sample: &str) -> Fault {
     Fault::new(
         Check::Security,
