@@ -7,8 +7,10 @@ use std::path::Path;
 use chrono::{DateTime, TimeZone, Utc};
 use jiyue_auth::Role;
 use jiyue_db::{GrantRef, ProbeResult, Site};
+use jiyue_monitor::availability::{check_site, AvailabilityRules};
 use jiyue_monitor::signals::SignalRules;
-use jiyue_monitor::{Check, Fault};
+use jiyue_monitor::{Check, Fault, Severity};
+use jiyue_render::MessageArg;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::admin_support::{self, create_account, AdminClient};
@@ -166,11 +168,47 @@ async fn probe_records_errors_and_stalls() {
             assert!(visit.elapsed_ms < 10_000, "{visit:?}");
         }
     }
+
+    // The stored visits feed the availability check: one failed visit today is a warning.
+    let portal = sites
+        .iter()
+        .find(|site| site.primary_domain == "www.jl.gov.cn")
+        .unwrap();
+    let found = visits(&server, portal).await;
+    let today = found[0].day;
+    let faults = check_site(portal.id, &found, today, &AvailabilityRules::default());
+    assert_eq!(faults.len(), 1, "{faults:?}");
+    assert_eq!(faults[0].severity, Severity::Warning);
+    assert_eq!(faults[0].message, "probe-warning-share");
+    assert!(
+        faults[0].evidence.contains("status 500"),
+        "{}",
+        faults[0].evidence
+    );
+    assert_messages_render(&server, &faults);
     server.running.unwrap().stop().await;
+}
+
+/// Checks that every fault's message exists in both languages and takes all its arguments.
+fn assert_messages_render(server: &TestServer, faults: &[Fault]) {
+    let catalog = server.app().renderer.catalog();
+    for fault in faults {
+        let args: Vec<(&str, MessageArg)> = fault
+            .args
+            .iter()
+            .map(|(name, value)| (name.as_str(), MessageArg::Text(value.clone())))
+            .collect();
+        for lang in ["zh-CN", "en"] {
+            let text = catalog.format(lang, &fault.message, &args);
+            assert_ne!(text, fault.message, "{lang}: no message {}", fault.message);
+            assert!(!text.contains('{'), "{lang} {}: {text}", fault.message);
+        }
+    }
 }
 
 fn security_faults(server: &TestServer) -> Vec<Fault> {
     let faults = server.app().signals.drain();
+    assert_messages_render(server, &faults);
     for fault in &faults {
         assert_eq!(fault.check, Check::Security);
         assert!(
