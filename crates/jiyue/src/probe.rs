@@ -336,7 +336,8 @@ impl Probe {
     async fn visit_all(&self, targets: &[Target]) -> Vec<ProbeVisit> {
         let permits = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_VISITS));
         let mut tasks = JoinSet::new();
-        for target in targets.iter().cloned() {
+        for target in targets {
+            let target = target.clone();
             let permits = permits.clone();
             let clock = self.clock.clone();
             let timeout = self.timeout;
