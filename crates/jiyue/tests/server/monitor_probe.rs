@@ -17,7 +17,7 @@ use crate::admin_support::{self, create_account, AdminClient};
 use crate::support::{backends, start_demo, TestServer};
 
 /// Runs `jiyue probe --once --allow-private` with a config file whose public port is `port`,
-/// and returns its standard output.
+/// and returns whether it succeeded and its standard output followed by its error output.
 async fn run_probe(dir: &Path, database_url: &str, port: u16, timeout: &str) -> (bool, String) {
     let config = dir.join("probe.toml");
     std::fs::write(&config, format!("demo = true\npublic_port = {port}\n")).unwrap();
