@@ -11,7 +11,7 @@ use crate::fixtures::dbs;
 /// One column as both backends can describe it: table, column, common type, nullable.
 type ColumnShape = (String, String, &'static str, bool);
 
-const TABLES: [&str; 50] = [
+const TABLES: [&str; 52] = [
     "organizations",
     "sites",
     "site_language_versions",
@@ -61,6 +61,8 @@ const TABLES: [&str; 50] = [
     "sensitive_words",
     "consultations",
     "consultation_opinions",
+    "alerts",
+    "alert_deliveries",
     "probe_results",
 ];
 
