@@ -54,7 +54,7 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub once: bool,
     /// Visit sites whose names resolve to loopback or private addresses, which are otherwise
-    /// refused; for tests on one machine
+    /// rejected. Use it only for tests on one machine
     #[arg(long)]
     pub allow_private: bool,
     /// File of visits kept while the database cannot be reached, in JSON Lines [default:
@@ -157,7 +157,7 @@ fn check_args(args: &ProbeArgs) -> anyhow::Result<()> {
     if !(1..=MAX_INTERVAL_SECS).contains(&args.interval) {
         bail!(
             "invalid --interval {}: set 1 to {MAX_INTERVAL_SECS} seconds, so every site gets \
-             the 20 visits a day the national availability rule asks for",
+             the 20 visits a day the national availability rule requires",
             args.interval
         );
     }
