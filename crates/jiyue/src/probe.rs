@@ -245,7 +245,7 @@ impl Probe {
         Ok(report)
     }
 
-    /// Returns the sites to visit: from the database when it answers (saving them for the next
+    /// Returns the sites to visit: from the database when it responds (saving them for the next
     /// outage), else those saved last time.
     async fn targets(&mut self) -> anyhow::Result<Vec<Target>> {
         match self.load_targets().await {
@@ -480,7 +480,7 @@ pub fn append_spool(path: &Path, visits: &[ProbeVisit]) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write the spool file {}", path.display()))
 }
 
-/// Reads the spooled visits; a missing file holds none. A line that is not a visit (such as
+/// Reads the spooled visits. A missing file means no visits. A line that is not a visit (such as
 /// one cut short by a crash) is skipped with a warning.
 pub fn read_spool(path: &Path) -> anyhow::Result<Vec<ProbeVisit>> {
     let file = match std::fs::File::open(path) {
