@@ -11,6 +11,8 @@ pub mod standards;
 pub mod tamper;
 pub mod freshness;
 pub mod score;
+pub mod availability;
+pub mod signals;
 pub mod wording;
 pub mod wording_scan;
 

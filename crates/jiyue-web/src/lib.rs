@@ -20,6 +20,7 @@ mod pages;
 pub mod public;
 pub mod schedule;
 pub mod server;
+pub mod signals;
 mod sitemodel;
 pub mod sync;
 
@@ -149,6 +150,8 @@ pub struct App {
     pub citizens: Option<Arc<citizen::CitizenServices>>,
     /// The alert desk's settings; the defaults until the server sets them.
     desk: RwLock<Arc<monitor::DeskConfig>>,
+    /// Failed sign-ins, request rates and scanner requests, drained by the monitor job.
+    pub signals: Arc<signals::SignalRecorder>,
 }
 
 impl App {
@@ -168,6 +171,10 @@ impl App {
         let directory = SiteDirectory::build(sites, &config.hosts);
         let calendar = load_calendar(&db).await?;
         search.set_synonyms(synonym_terms(&db).await?);
+        let signals = Arc::new(signals::SignalRecorder::new(
+            clock.clone(),
+            jiyue_monitor::signals::SignalRules::default(),
+        ));
         Ok(Arc::new(Self {
             db,
             search,
@@ -186,6 +193,7 @@ impl App {
             services: RwLock::new((0, None)),
             citizens,
             desk: RwLock::new(Arc::new(monitor::DeskConfig::default())),
+            signals,
         }))
     }
 

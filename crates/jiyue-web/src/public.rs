@@ -60,6 +60,8 @@ where
         .or_else(|| request.uri().host())
         .unwrap_or("");
     let path = request.uri().path();
+    app.signals
+        .observe_request(client(app, &request, peer), request.uri());
 
     let directory = app.directory();
     let target = match directory.hosts.lookup(host) {

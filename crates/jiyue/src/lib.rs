@@ -1,5 +1,5 @@
 //! The `jiyue` command: serving, the demo province, import, reindexing, staff accounts, the
-//! audit log, the working-day calendar and the OpenID Connect clients.
+//! audit log, the working-day calendar, the OpenID Connect clients and the availability probe.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -11,6 +11,7 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod oidc_clients;
+pub mod probe;
 pub mod reindex;
 pub mod serve;
 pub mod settings;

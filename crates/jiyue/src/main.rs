@@ -71,6 +71,9 @@ enum Command {
         #[command(subcommand)]
         command: OidcClientCommand,
     },
+    /// Visit every site's home page at an interval and store the visits for the availability
+    /// check (docs/monitor-probe.md)
+    Probe(jiyue::probe::ProbeArgs),
     /// Verify, seal, prune and export the audit log
     Audit {
         #[command(flatten)]
@@ -136,6 +139,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let result = match cli.command {
         Command::Serve(args) => serve(args, clock).await,
+        Command::Probe(args) => jiyue::probe::run(&args, clock).await,
         Command::Demo { data, items } => {
             let (db, _) = open(&data, clock.clone()).await?;
             let report = jiyue::demo::build(&db, clock.as_ref(), items).await?;

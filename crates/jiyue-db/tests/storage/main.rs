@@ -19,6 +19,7 @@ mod links;
 mod lockout;
 mod orgs_sites;
 mod outbox;
+mod probes;
 mod schema;
 mod scope;
 mod scorecards;

@@ -68,6 +68,7 @@ const TABLES: &[&str] = &[
     "wording_entries",
     "score_rules",
     "score_snapshots",
+    "probe_results",
 ];
 
 fn common_type(declared: &str) -> &'static str {

@@ -19,6 +19,7 @@ use jiyue_auth::{
     verify_password, PasswordCheck,
 };
 use jiyue_db::{AuditEntry, AuditResult, SessionStage, Staff};
+use jiyue_monitor::signals::SignInKind;
 use minijinja::context;
 use serde::Deserialize;
 
@@ -138,6 +139,8 @@ async fn check_password(
 
     let mut entry = attempt_entry("login.password", username, staff.as_ref(), ip);
     if let Some(reason) = refusal {
+        app.signals
+            .failed_sign_in(SignInKind::Admin, Some(entry.actor.as_str()), ip);
         count_failure(app, &subjects).await?;
         entry.result = AuditResult::Denied;
         entry.detail = reason.to_string();

@@ -18,6 +18,7 @@ use jiyue_auth::PasswordCheck;
 use jiyue_db::{
     Citizen, CitizenKind, CodeCheck, CodePurpose, IdSession, NewCitizen, ProfileChange, SealedValue,
 };
+use jiyue_monitor::signals::SignInKind;
 use serde::Deserialize;
 
 use super::challenge::{self, Gate, Limit};
@@ -780,6 +781,11 @@ async fn sign_in_with_password(
     match (valid, account_id) {
         (true, Some(id)) => start_session(&app, services, &headers, id, "pwd", &next).await,
         _ => {
+            app.signals.failed_sign_in(
+                SignInKind::Citizen,
+                account_id.map(|id| id.to_string()).as_deref(),
+                client,
+            );
             let _ = challenge::count(&app.db, &SIGN_IN, account_id, client).await;
             sign_in_error(
                 &app,

@@ -34,6 +34,7 @@ mod hostile;
 mod monitor_alerts;
 mod monitor_fresh;
 mod monitor_scores;
+mod monitor_probe;
 mod protocol;
 mod restart;
 mod search;
