@@ -65,10 +65,10 @@ pub use items::editorial::{
 };
 pub use ledger::{LedgerEntry, LedgerVersion, MAX_LEDGER_PATH_BYTES};
 pub use model::*;
-pub use scorecards::{NewSnapshot, RuleChange, Snapshot, StoredRule};
 pub use probes::{
     ProbeResult, ProbeVisit, MAX_PROBE_REASON_CHARS, MAX_PROBE_ROWS, MAX_PROBE_URL_CHARS,
 };
+pub use scorecards::{NewSnapshot, RuleChange, Snapshot, StoredRule};
 pub use services::{
     AdminService, CalendarDay, CalendarYear, PublishedService, SearchMiss, ServiceOrigin,
     ServiceRecord, ServiceStat, StatsImport, StatsInput, SyncedService, SynonymGroup,

@@ -4,15 +4,15 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod availability;
 pub mod chart;
 pub mod fault;
+pub mod freshness;
 pub mod links;
+pub mod score;
+pub mod signals;
 pub mod standards;
 pub mod tamper;
-pub mod freshness;
-pub mod score;
-pub mod availability;
-pub mod signals;
 pub mod wording;
 pub mod wording_scan;
 

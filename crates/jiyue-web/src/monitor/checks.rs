@@ -1,10 +1,70 @@
 //! The schedule of the oversight checks: which check runs how often, each through the jobs
-//! table so that on many nodes each run happens once.
+//! table so that on many nodes each run happens once. Security signals are kept in each
+//! node's memory, so every node drains its own once a minute without a lease.
 
+use chrono::Duration;
+use jiyue_monitor::availability::{check_site, AvailabilityRules};
+use jiyue_monitor::{Check, FreshnessRules};
+
+use super::{raise_and_report, raise_events, run_job};
 use crate::App;
+
+/// Days of probe results the availability check reads: the national rule judges a week.
+const PROBE_DAYS: i64 = 8;
+
+/// Days probe results are kept.
+const PROBE_KEEP_DAYS: i64 = 400;
 
 /// Runs every check whose job is due and whose lease this node takes.
 pub(super) async fn run_due(app: &App) {
-    // The checks join here as they are built; each runs through `super::run_job`.
-    let _ = app;
+    run_job(app, "freshness", Duration::hours(1), || async {
+        let (faults, _) =
+            jiyue_monitor::check_freshness(&app.db, app.clock.as_ref(), &FreshnessRules::default())
+                .await
+                .map_err(|error| error.to_string())?;
+        raise_and_report(app, Check::Freshness, None, &faults).await
+    })
+    .await;
+
+    run_job(app, "wording", Duration::hours(6), || async {
+        let faults = jiyue_monitor::scan_published(&app.db)
+            .await
+            .map_err(|error| error.to_string())?;
+        raise_and_report(app, Check::Wording, None, &faults).await
+    })
+    .await;
+
+    run_job(app, "availability", Duration::minutes(5), || async {
+        let now = app.clock.now();
+        let from = now - Duration::days(PROBE_DAYS);
+        let rules = AvailabilityRules::default();
+        let today = app.today();
+        let mut faults = Vec::new();
+        let sites = app
+            .db
+            .probed_sites(from, now)
+            .await
+            .map_err(|error| error.to_string())?;
+        for site in sites {
+            let results = app
+                .db
+                .probe_results(site, from, now)
+                .await
+                .map_err(|error| error.to_string())?;
+            faults.extend(check_site(site, &results, today, &rules));
+        }
+        app.db
+            .prune_probe_results(now - Duration::days(PROBE_KEEP_DAYS))
+            .await
+            .map_err(|error| error.to_string())?;
+        raise_and_report(app, Check::Availability, None, &faults).await
+    })
+    .await;
+
+    let signals = app.signals.drain();
+    if !signals.is_empty() {
+        if let Err(error) = raise_events(app, Check::Security, &signals).await {
+            tracing::error!(%error, "raising security signals failed");
+        }
+    }
 }

@@ -111,6 +111,26 @@ pub async fn raise(
     scope: Option<SiteId>,
     faults: &[Fault],
 ) -> Result<RaiseReport, DbError> {
+    raise_faults(app, check, scope, faults, true).await
+}
+
+/// Raises faults that are events rather than states (a burst of failed sign-ins): a later run
+/// that does not see the event again does not clear its alert; people resolve it.
+pub async fn raise_events(
+    app: &App,
+    check: Check,
+    faults: &[Fault],
+) -> Result<RaiseReport, DbError> {
+    raise_faults(app, check, None, faults, false).await
+}
+
+async fn raise_faults(
+    app: &App,
+    check: Check,
+    scope: Option<SiteId>,
+    faults: &[Fault],
+    clear: bool,
+) -> Result<RaiseReport, DbError> {
     let today = app.today();
     let directory = app.directory();
     let mut report = RaiseReport::default();
@@ -164,6 +184,9 @@ pub async fn raise(
             }
             RaiseOutcome::Seen(id) => report.seen.push(id),
         }
+    }
+    if !clear {
+        return Ok(report);
     }
     report.resolved = app
         .db

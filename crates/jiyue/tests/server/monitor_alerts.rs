@@ -164,15 +164,17 @@ async fn alerts_reach_smtp_and_webhook_once_then_escalate_and_clear() {
             .unwrap();
 
         let fault = broken_link(portal, "links:test:home", Severity::Critical);
-        let report = jiyue_web::monitor::raise(app, Check::Links, None, &[fault.clone()])
-            .await
-            .unwrap();
+        let report =
+            jiyue_web::monitor::raise(app, Check::Links, None, std::slice::from_ref(&fault))
+                .await
+                .unwrap();
         assert_eq!(report.raised.len(), 1, "{backend}");
         let id = report.raised[0];
         // The same fault found again raises nothing new.
-        let again = jiyue_web::monitor::raise(app, Check::Links, None, &[fault.clone()])
-            .await
-            .unwrap();
+        let again =
+            jiyue_web::monitor::raise(app, Check::Links, None, std::slice::from_ref(&fault))
+                .await
+                .unwrap();
         assert_eq!(again.seen, vec![id]);
         assert!(again.raised.is_empty());
 
