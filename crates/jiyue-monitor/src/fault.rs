@@ -106,7 +106,7 @@ pub struct Fault {
 }
 
 impl Fault {
-    /// A fault with no message arguments yet.
+    /// Builds a fault with no message arguments yet.
     pub fn new(
         check: Check,
         site_id: Option<i64>,

@@ -61,6 +61,8 @@ struct PersonView {
     org_name: String,
     factor: bool,
     disabled: bool,
+    /// The alert mail address, empty when none is set.
+    email: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -93,6 +95,7 @@ async fn org_names(app: &App) -> Result<HashMap<OrgId, String>, AdminError> {
 
 fn person_view(staff: &Staff, orgs: &HashMap<OrgId, String>) -> PersonView {
     PersonView {
+        email: staff.email.clone().unwrap_or_default(),
         id: staff.id,
         username: staff.username.clone(),
         display_name: staff.display_name.clone(),

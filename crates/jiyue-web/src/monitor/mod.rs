@@ -383,13 +383,16 @@ pub async fn raise_and_report(
 }
 
 /// Runs the desk's cycle and every due check until `shutdown` turns true.
+///
+/// The first cycle comes one interval after start, so a starting node serves before it
+/// checks.
 pub async fn run(app: Arc<App>, mut shutdown: tokio::sync::watch::Receiver<bool>) {
     loop {
-        checks::run_due(&app).await;
-        cycle(&app).await;
         tokio::select! {
             _ = tokio::time::sleep(CYCLE_INTERVAL) => {}
             _ = shutdown.changed() => return,
         }
+        checks::run_due(&app).await;
+        cycle(&app).await;
     }
 }

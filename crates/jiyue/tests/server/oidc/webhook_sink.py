@@ -2,7 +2,7 @@
 
 Usage: webhook_sink.py OUT_DIR SECRET FAIL_FIRST
 
-Listens on 127.0.0.1 on a free port and prints the port on the first line of stdout. Answers
+Listens on 127.0.0.1 on a free port and prints the port on the first line of stdout. Replies to
 the first FAIL_FIRST posts with 500, to test retries, and later ones with 204. Each post is
 stored as OUT_DIR/<n>.json: the status it was answered with, the delivery header, whether the
 X-Jiyue-Signature header is the HMAC-SM3 of the body under SECRET (checked here with Python's
