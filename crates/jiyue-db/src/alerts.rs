@@ -3,7 +3,7 @@
 //!
 //! An alert is named by its fault key. While an alert with a key is open or acknowledged, a
 //! fault with the same key updates it (last seen, evidence, severity) instead of raising a
-//! second one; a partial unique index enforces this even when two nodes run the same check at
+//! second one. A partial unique index enforces this even when two nodes run the same check at
 //! once. A delivery row is unique per alert, event, channel and target, so each message is sent
 //! once however often the job runs.
 
@@ -20,16 +20,16 @@ use crate::staff::StaffId;
 /// An alert's id.
 pub type AlertId = i64;
 
-/// The longest evidence text stored, in characters; longer evidence is cut.
+/// Maximum length of stored evidence, in characters. Longer evidence is cut.
 pub const MAX_EVIDENCE_CHARS: usize = 8_000;
 
-/// The longest resolution note, in characters.
+/// Maximum length of a resolution note, in characters.
 pub const MAX_RESOLUTION_CHARS: usize = 1_000;
 
-/// The most rows one alert list returns.
+/// Maximum number of rows one alert list returns.
 pub const MAX_ALERT_ROWS: i64 = 500;
 
-/// What a check found, as the desk stores it.
+/// A fault as the desk stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAlert {
     pub check: String,
@@ -46,7 +46,7 @@ pub struct NewAlert {
     pub due_on: NaiveDate,
 }
 
-/// What raising a fault did.
+/// The outcome of raising a fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RaiseOutcome {
     /// No live alert had the key: a new alert was raised.
@@ -59,7 +59,7 @@ pub enum RaiseOutcome {
 }
 
 impl RaiseOutcome {
-    /// The alert raised or updated.
+    /// Returns the id of the alert raised or updated.
     pub fn id(self) -> AlertId {
         match self {
             RaiseOutcome::Raised(id) | RaiseOutcome::Seen(id) | RaiseOutcome::Worsened(id) => id,
@@ -95,7 +95,7 @@ pub struct AlertRecord {
     pub resolution: Option<String>,
 }
 
-/// Which alerts a list returns. A field left `None` matches every alert.
+/// The conditions of an alert list. A field left `None` matches every alert.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AlertFilter {
     pub status: Option<String>,
@@ -134,7 +134,7 @@ pub struct AlertCounts {
     pub critical: i64,
     pub warning: i64,
     pub notice: i64,
-    /// Live alerts nobody has acknowledged.
+    /// Live alerts not yet acknowledged.
     pub unacknowledged: i64,
     /// Live alerts past their due date.
     pub overdue: i64,
@@ -461,7 +461,7 @@ impl Db {
         rows.iter().map(alert_from_row).collect()
     }
 
-    /// Counts the live alerts by severity, with how many nobody acknowledged and how many are
+    /// Counts the live alerts by severity, with how many are unacknowledged and how many are
     /// past `today`. `sites` limits the count like [`AlertFilter::sites`].
     pub async fn alert_counts(
         &self,

@@ -1,6 +1,6 @@
 //! What every check reports: a fault found on a site, which the alert desk turns into an
-//! alert. A check knows nothing of alerts; it returns faults, and the desk decides whether a
-//! fault is new, already raised, or gone.
+//! alert. A check does not deal with alerts: it returns faults, and the desk decides whether
+//! a fault is new, already raised, or gone.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub enum Check {
     /// The site's home page did not open through its public address.
     Availability,
-    /// A published page links to something that does not answer.
+    /// A published page links to an address that fails or does not respond.
     Links,
     /// A column or the home page was not updated in time, or a column is blank.
     Freshness,
@@ -38,7 +38,7 @@ impl Check {
         Check::Cases,
     ];
 
-    /// The name stored in the database and used in message keys.
+    /// Returns the name stored in the database and used in message keys.
     pub fn as_str(self) -> &'static str {
         match self {
             Check::Availability => "availability",
@@ -58,8 +58,8 @@ impl Check {
 }
 
 /// How urgent a fault is. Critical faults are single-veto matters in the national inspection
-/// (an unreachable site, tampering, a serious misstatement); warnings come before a veto line;
-/// notices are worth fixing but score no veto.
+/// (an unreachable site, tampering, a serious misstatement). Warnings come before a veto line,
+/// and notices are worth fixing but score no veto.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -69,7 +69,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    /// The name stored in the database.
+    /// Returns the name stored in the database.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Notice => "notice",

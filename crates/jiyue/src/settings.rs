@@ -105,7 +105,7 @@ pub struct MonitorFile {
     pub escalate_warning_hours: Option<u32>,
     /// The admin interface's address as staff reach it, for links in alert mail.
     pub admin_url: Option<String>,
-    /// Where alert mail goes; default the `outbox-mail` folder of the data folder.
+    /// The destination of alert mail; default the `outbox-mail` folder of the data folder.
     pub mail: Option<jiyue_notify::MailConfig>,
     /// Webhooks that receive every alert event as JSON.
     pub webhooks: Option<Vec<WebhookFile>>,

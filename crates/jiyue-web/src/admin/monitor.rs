@@ -2,8 +2,8 @@
 //! the alert page with its evidence, its deliveries and the acknowledge and resolve actions.
 //!
 //! Platform operators (a platform grant that manages sites) and platform security
-//! administrators see every alert; a site administrator sees the alerts of the sites their
-//! grants cover. Every action is audited.
+//! administrators can view every alert. A site administrator can view the alerts of the sites
+//! their grants cover. Every action is audited.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -31,7 +31,7 @@ pub fn router() -> Router<Arc<App>> {
         .route("/monitor/alerts/{id}", get(show).post(act))
 }
 
-/// Whether the user may open the dashboard at all; decides the navigation entry.
+/// Returns whether the user may open the dashboard, which decides the navigation entry.
 pub(crate) fn may_open(me: &SignedIn) -> bool {
     me.grants.iter().any(|stored| {
         matches!(stored.grant.role, Role::SiteAdmin | Role::SecurityAdmin)
@@ -40,7 +40,8 @@ pub(crate) fn may_open(me: &SignedIn) -> bool {
     })
 }
 
-/// The sites whose alerts the user sees: `None` for every site and the platform's own alerts.
+/// Returns the sites whose alerts the user may view: `None` for every site and the platform's
+/// own alerts.
 fn visible_sites(app: &App, me: &SignedIn) -> Option<Vec<SiteId>> {
     let sees_all = me.grants.iter().any(|stored| {
         stored.grant.scope == GrantScope::Platform
@@ -265,7 +266,7 @@ async fn dashboard(
     Ok(render::page_for(&app, &me, "monitor/dashboard.html", ctx)?.into_response())
 }
 
-/// Loads an alert the user may see, or answers 404 as for a missing one.
+/// Loads an alert the user may view, or returns 404 as for a missing one.
 async fn visible_alert(app: &App, me: &SignedIn, id: &str) -> Result<AlertRecord, AdminError> {
     require_viewer(app, me, id).await?;
     let missing = || AdminError::NotFound(format!("alert {id} does not exist"));

@@ -3,7 +3,7 @@
 //! A node claims a delivery before it sends, by moving its next attempt into the future and
 //! counting the attempt in one conditional update, so two nodes never send it at once. A
 //! failure is retried later with growing pauses and given up after a few attempts. Each webhook
-//! post carries the delivery id in a header and in the body, so a receiver that sees a retried
+//! post carries the delivery id in a header and in the body, so a receiver that gets a retried
 //! post twice can drop the second.
 
 use std::net::SocketAddr;
@@ -47,7 +47,7 @@ impl std::fmt::Debug for Webhook {
     }
 }
 
-/// The signature of a webhook body: `hmac-sm3=` and the lowercase hex HMAC-SM3 of the body
+/// Returns the signature of a webhook body: `hmac-sm3=` and the lowercase hex HMAC-SM3 of the body
 /// under the webhook's secret.
 pub fn webhook_signature(secret: &str, body: &[u8]) -> String {
     match Hmac::<sm3::Sm3>::new_from_slice(secret.as_bytes()) {
@@ -60,7 +60,7 @@ pub fn webhook_signature(secret: &str, body: &[u8]) -> String {
     }
 }
 
-/// The pause before the next attempt after `attempts` attempts: 1, 5, 30, 120 and 360 minutes.
+/// Returns the pause before the next attempt after `attempts` attempts: 1, 5, 30, 120 and 360 minutes.
 fn backoff(attempts: i64) -> chrono::Duration {
     let minutes = match attempts {
         0 => 1,
@@ -126,7 +126,7 @@ pub(super) async fn send_due(app: &App) -> Result<usize, DbError> {
     Ok(sent)
 }
 
-/// The one-line summary of an alert in the admin language.
+/// Formats the one-line summary of an alert in the admin language.
 pub(crate) fn summary(alert: &AlertRecord) -> String {
     let args: std::collections::BTreeMap<String, String> =
         serde_json::from_str(&alert.args).unwrap_or_default();

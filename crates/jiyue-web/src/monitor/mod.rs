@@ -1,5 +1,5 @@
 //! The alert desk: turns the faults the oversight checks find into alerts, once each, resolves
-//! the alerts a complete run no longer finds, escalates the ones nobody acknowledged, and sends
+//! the alerts a complete run no longer finds, escalates the unacknowledged ones, and sends
 //! every alert to its people by e-mail and to the configured webhooks.
 //!
 //! Every step is idempotent and safe on many nodes: storage raises a fault once while its
@@ -29,7 +29,7 @@ const FIRST_ROLES: [&str; 1] = ["site_admin"];
 /// system and security administrators.
 const ESCALATION_ROLES: [&str; 2] = ["system_admin", "security_admin"];
 
-/// How the desk dates and escalates alerts and where it sends them.
+/// Settings of the alert desk: escalation times and where alerts are sent.
 #[derive(Clone)]
 pub struct DeskConfig {
     /// An open critical alert escalates after this long without acknowledgement.
@@ -77,7 +77,7 @@ impl Default for DeskConfig {
     }
 }
 
-/// What one call of [`raise`] did.
+/// The outcome of one call of [`raise`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RaiseReport {
     /// Alerts raised for faults no live alert named.
@@ -90,7 +90,7 @@ pub struct RaiseReport {
     pub resolved: Vec<i64>,
 }
 
-/// The due date of an alert raised today: critical faults by the next working day, warnings
+/// Returns the due date of an alert raised today: critical faults by the next working day, warnings
 /// within three working days, notices within ten.
 pub fn due_on(app: &App, severity: Severity, today: NaiveDate) -> NaiveDate {
     let days = match severity {
@@ -104,7 +104,7 @@ pub fn due_on(app: &App, severity: Severity, today: NaiveDate) -> NaiveDate {
 /// Turns the faults of one complete run of `check` into alerts and resolves the check's live
 /// alerts the run no longer found. `scope` is the site the run covered, or `None` when it
 /// covered every site. Each newly raised or worsened alert queues its first deliveries, and
-/// each resolved one a notice of resolution to whoever heard of it.
+/// each resolved one queues a resolution notice to the same recipients.
 pub async fn raise(
     app: &App,
     check: Check,
@@ -114,8 +114,8 @@ pub async fn raise(
     raise_faults(app, check, scope, faults, true).await
 }
 
-/// Raises faults that are events rather than states (a burst of failed sign-ins): a later run
-/// that does not see the event again does not clear its alert; people resolve it.
+/// Raises faults that are events rather than states, such as a burst of failed sign-ins. A
+/// later run without the event does not clear its alert, so staff resolve it by hand.
 pub async fn raise_events(
     app: &App,
     check: Check,
@@ -232,7 +232,7 @@ pub(crate) async fn queue_event(
     Ok(())
 }
 
-/// The mail addresses of everyone who hears of `alert` at `level`: a site's administrators at
+/// Returns the mail addresses of everyone told of `alert` at `level`: a site's administrators at
 /// level 0, and the platform's system and security administrators from level 1 and for the
 /// platform's own alerts.
 async fn recipients(app: &App, alert: &AlertRecord, level: i64) -> Result<Vec<String>, DbError> {
@@ -261,6 +261,8 @@ async fn recipients(app: &App, alert: &AlertRecord, level: i64) -> Result<Vec<St
 pub async fn escalate(app: &App) -> Result<Vec<i64>, DbError> {
     let desk = app.desk();
     let now = app.clock.now();
+    // NOTE: the list stops at `MAX_ALERT_ROWS` open alerts, most severe first, so beyond that
+    // many the oldest warnings wait until the list shrinks.
     let open = app
         .db
         .alerts(&jiyue_db::AlertFilter {
@@ -315,8 +317,8 @@ pub async fn cycle(app: &App) {
 /// How often the monitor loop runs the desk's cycle.
 pub const CYCLE_INTERVAL: Duration = Duration::from_secs(30);
 
-/// The name this process holds job leases under: its process id and start time, unique
-/// enough among the nodes of one platform.
+/// Returns the name this process holds job leases under: its process id and start time,
+/// unique enough among the nodes of one platform.
 fn node_name(app: &App) -> &'static str {
     static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     NAME.get_or_init(|| {
@@ -337,8 +339,8 @@ where
     Fut: std::future::Future<Output = Result<String, String>>,
 {
     let owner = node_name(app);
-    // A run may take long (a link check of every site); the lease covers a generous multiple
-    // of the interval and lapses if the node dies.
+    // A run may take long (a link check of every site), so the lease covers a multiple of the
+    // interval. It lapses if the node dies.
     let lease = (every * 4).max(chrono::Duration::minutes(30));
     match app.db.claim_monitor_job(name, owner, lease).await {
         Ok(true) => {}

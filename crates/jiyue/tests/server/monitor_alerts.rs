@@ -1,9 +1,9 @@
-//! The alert desk on the real server: a fault raises one alert, which reaches a local SMTP
-//! server (aiosmtpd) and a local webhook receiver (Python's http.server, which checks the
-//! HMAC-SM3 signature with its own OpenSSL) once each; a failed post is retried with the same
-//! delivery id; an unacknowledged critical alert escalates once to the platform's
-//! administrators; a run that no longer finds the fault resolves it. The dashboard shows a site
-//! administrator only their sites' alerts and lets them acknowledge and resolve.
+//! The alert desk on the real server. A fault raises one alert, which reaches a local SMTP
+//! server (aiosmtpd) and a local webhook receiver once each. The receiver is Python's
+//! http.server and checks the HMAC-SM3 signature with its own OpenSSL. A failed post is retried
+//! with the same delivery id, an unacknowledged critical alert escalates once to the platform's
+//! administrators, and a run that no longer finds the fault resolves it. The dashboard shows a
+//! site administrator only their sites' alerts and lets them acknowledge and resolve.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -234,7 +234,7 @@ async fn alerts_reach_smtp_and_webhook_once_then_escalate_and_clear() {
         );
         assert_eq!(hook.post(3).await["body"]["event"], "escalated:1");
 
-        // A complete run that no longer finds the fault resolves the alert and says so.
+        // A complete run that no longer finds the fault resolves the alert and posts the event.
         let cleared = jiyue_web::monitor::raise(app, Check::Links, None, &[])
             .await
             .unwrap();
