@@ -29,6 +29,9 @@ pub const MAX_RESOLUTION_CHARS: usize = 1_000;
 /// Maximum number of rows one alert list returns.
 pub const MAX_ALERT_ROWS: i64 = 500;
 
+/// The most alerts of one check [`Db::alerts_during`] returns for a period.
+pub const MAX_PERIOD_ALERT_ROWS: i64 = 10_000;
+
 /// A fault as the desk stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAlert {
@@ -458,6 +461,29 @@ impl Db {
              raised_at DESC, id DESC LIMIT {MAX_ALERT_ROWS}"
         );
         let rows = self.reader().await?.conn().fetch_all(&sql, values).await?;
+        rows.iter().map(alert_from_row).collect()
+    }
+
+    /// Returns the alerts of `check` that were live at some time from `from` to `to`: raised by
+    /// `to` and not resolved before `from`. Site by site, oldest first, at most
+    /// [`MAX_PERIOD_ALERT_ROWS`]; the scorecards read a month's faults with it.
+    pub async fn alerts_during(
+        &self,
+        check: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<AlertRecord>> {
+        let sql = format!(
+            "SELECT {ALERT_COLUMNS} FROM alerts WHERE check_name = $1 AND raised_at <= $3 \
+             AND (resolved_at IS NULL OR resolved_at >= $2) \
+             ORDER BY site_id, raised_at, id LIMIT {MAX_PERIOD_ALERT_ROWS}"
+        );
+        let rows = self
+            .reader()
+            .await?
+            .conn()
+            .fetch_all(&sql, args![check, micros(from), micros(to)])
+            .await?;
         rows.iter().map(alert_from_row).collect()
     }
 

@@ -39,7 +39,7 @@ mod wording;
 pub use access_log::{AccessFilter, AccessRecord, MIN_ACCESS_RETAIN_DAYS};
 pub use alerts::{
     AlertCounts, AlertFilter, AlertId, AlertRecord, DeliveryRecord, MonitorJob, NewAlert,
-    RaiseOutcome, MAX_ALERT_ROWS, MAX_EVIDENCE_CHARS, MAX_RESOLUTION_CHARS,
+    RaiseOutcome, MAX_ALERT_ROWS, MAX_EVIDENCE_CHARS, MAX_PERIOD_ALERT_ROWS, MAX_RESOLUTION_CHARS,
 };
 pub use audit::{
     AuditEntry, AuditFilter, AuditProblem, AuditRecord, AuditReport, AuditResult,

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use clap::Subcommand;
 use jiyue_core::Clock;
-use jiyue_db::{RouteTarget, Site};
-use jiyue_monitor::standards::{check_page, Expected};
+use jiyue_db::Site;
+use jiyue_web::monitor::scorecards::check_site_standards;
 use jiyue_web::App;
 
 use crate::settings::DataArgs;
@@ -55,42 +55,16 @@ async fn check_sites(app: &Arc<App>, only: Option<&str>) -> anyhow::Result<()> {
     }
     let (mut problems, mut failing, mut checked) = (0, 0, 0);
     for site in &sites {
-        let Some((_, base)) = jiyue_web::export::site_host(app, site.id) else {
-            continue;
-        };
-        let expected = expected_for(site, &base);
-        let mut pages = Vec::new();
-        jiyue_web::export::crawl_site(app, site.id, |path, fetched| {
-            let html = fetched.content_type().starts_with("text/html");
-            if fetched.status.as_u16() == 200 && html {
-                pages.push((path.to_string(), fetched.body.clone()));
+        let (pages, short) = check_site_standards(app, site)
+            .await
+            .map_err(anyhow::Error::msg)?;
+        checked += pages;
+        failing += short.len();
+        for page in &short {
+            for problem in &page.problems {
+                println!("{} {}: {problem}", site.code, page.url);
             }
-        })
-        .await?;
-        for (path, body) in pages {
-            let article = matches!(
-                app.db
-                    .route(site.id, &path)
-                    .await?
-                    .map(|route| route.target),
-                Some(RouteTarget::Item(_))
-            );
-            let html = String::from_utf8_lossy(&body);
-            let found = check_page(
-                &html,
-                &Expected {
-                    article,
-                    ..expected.clone()
-                },
-            );
-            checked += 1;
-            if !found.is_empty() {
-                failing += 1;
-            }
-            for problem in &found {
-                println!("{} {base}{path}: {problem}", site.code);
-            }
-            problems += found.len();
+            problems += page.problems.len();
         }
     }
     println!("{checked} page(s) of {} site(s) checked", sites.len());
@@ -102,27 +76,4 @@ async fn check_sites(app: &Arc<App>, only: Option<&str>) -> anyhow::Result<()> {
         .into());
     }
     Ok(())
-}
-
-/// Builds what every page of a site should show, with the same defaults the page model uses:
-/// the sponsor defaults to the site's name.
-fn expected_for(site: &Site, base_url: &str) -> Expected {
-    let settings = &site.settings;
-    let authority = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
-    Expected {
-        site_code: site.code.clone(),
-        site_name: site.name.clone(),
-        site_domain: authority.split(':').next().unwrap_or(authority).to_string(),
-        sponsor: settings
-            .sponsor
-            .clone()
-            .unwrap_or_else(|| site.name.clone()),
-        operator: settings.operator.clone().unwrap_or_default(),
-        icp_filing: settings.icp_filing.clone().unwrap_or_default(),
-        public_security_filing: settings.public_security_filing.clone().unwrap_or_default(),
-        site_map_url: format!("{base_url}/sitemap.html"),
-        article: false,
-    }
 }

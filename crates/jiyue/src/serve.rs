@@ -179,7 +179,7 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
     }
 
     let (shutdown, receiver) = watch::channel(false);
-    let tasks = vec![
+    let mut tasks = vec![
         tokio::spawn(run_public(
             app.clone(),
             public,
@@ -196,6 +196,18 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
         )),
         tokio::spawn(jiyue_web::schedule::run(app.clone(), receiver)),
     ];
+    if demo && args.demo_scorecards {
+        // The demo shows its scorecards from the start instead of after the first cycle of
+        // the monitor loop; the jobs table keeps the loop from taking them twice.
+        let app = app.clone();
+        let mut stop = shutdown.subscribe();
+        tasks.push(tokio::spawn(async move {
+            tokio::select! {
+                _ = jiyue_web::monitor::scorecards::run_job(&app) => {}
+                _ = stop.changed() => {}
+            }
+        }));
+    }
     Ok(Running {
         app,
         public_addr,

@@ -145,6 +145,7 @@ admin-error-not-found-title = Page not found
 admin-error-not-found = There is no page at this address; check it.
 admin-error-bad-request-title = The submission is not valid
 admin-error-bad-request = The submission could not be processed. Go back, check it and try again.
+admin-error-bad-request-detail = The submission could not be processed: { $detail }. Go back, correct it and try again.
 admin-error-internal-title = Something went wrong
 admin-error-internal = The system has a temporary problem. Please try again later, and tell the system administrator if it persists.
 admin-error-address-title = Not allowed from this address

@@ -145,6 +145,7 @@ admin-error-not-found-title = 页面不存在
 admin-error-not-found = 没有找到这个页面，请检查地址是否正确。
 admin-error-bad-request-title = 提交的内容无效
 admin-error-bad-request = 提交的内容无法处理，请返回上一页检查后重试。
+admin-error-bad-request-detail = 提交的内容无法处理：{ $detail }。请返回上一页修改后重试。
 admin-error-internal-title = 系统出错
 admin-error-internal = 系统暂时出现问题，请稍后再试。如果问题持续，请联系系统管理员。
 admin-error-address-title = 不允许从此地址访问

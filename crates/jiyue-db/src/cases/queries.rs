@@ -273,6 +273,17 @@ impl Db {
         .await
     }
 
+    /// Returns the cases answered from `first` to `last` (China-time dates, inclusive) after
+    /// their deadline, oldest answer first.
+    pub async fn late_answers(&self, first: NaiveDate, last: NaiveDate) -> Result<Vec<CaseRecord>> {
+        self.select_cases(
+            "c.state = 'answered' AND c.answered_on_time = FALSE \
+             AND c.answered_on >= $1 AND c.answered_on <= $2 ORDER BY c.answered_on, c.id",
+            args![date_text(first), date_text(last)],
+        )
+        .await
+    }
+
     /// Removes the contact details and the citizen id from every case of a citizen whose
     /// account is deleted, keeping the cases, and the citizen id from their case history and
     /// consultation opinions. Returns the number of cases changed.

@@ -3,6 +3,7 @@
 //! each, the jobs table's leases and staff e-mail addresses.
 
 use chrono::{Duration, NaiveDate};
+use jiyue_core::Clock;
 use jiyue_db::{AlertFilter, NewAlert, NewStaff, RaiseOutcome};
 
 use crate::fixtures::*;
@@ -19,6 +20,18 @@ fn fault(key: &str, severity: &str, site: Option<i64>) -> NewAlert {
         evidence: format!("{key} answered 404"),
         due_on: NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
     }
+}
+
+/// Creates the staff member who acknowledges and resolves alerts.
+async fn ops(db: &jiyue_db::Db, org: i64) -> i64 {
+    db.create_staff(&NewStaff {
+        username: "ops".to_string(),
+        display_name: "值班员".to_string(),
+        org_id: Some(org),
+        password_hash: "x".to_string(),
+    })
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -109,18 +122,55 @@ async fn a_run_clears_only_its_check_and_scope() {
 }
 
 #[tokio::test]
+async fn alerts_during_a_period_are_those_live_in_it() {
+    for db in dbs().await {
+        let world = build_world(&db).await;
+        let site = Some(world.portal);
+        let start = db.clock.now();
+        let Ok(RaiseOutcome::Raised(early)) =
+            db.raise_alert(&fault("early", "warning", site)).await
+        else {
+            panic!("{}: the first alert was not raised", db.label());
+        };
+        db.clock.advance(Duration::days(2));
+        let staff = ops(&db, world.province).await;
+        assert!(db.resolve_alert(early, staff, "已修复").await.unwrap());
+        db.clock.advance(Duration::days(2));
+        let Ok(RaiseOutcome::Raised(late)) = db.raise_alert(&fault("late", "critical", site)).await
+        else {
+            panic!("{}: the second alert was not raised", db.label());
+        };
+
+        let ids = |alerts: Vec<jiyue_db::AlertRecord>| -> Vec<i64> {
+            alerts.iter().map(|alert| alert.id).collect()
+        };
+        let first_day = db
+            .alerts_during("links", start, start + Duration::days(1))
+            .await
+            .unwrap();
+        assert_eq!(ids(first_day), vec![early], "{}", db.label());
+        let all = db
+            .alerts_during("links", start, start + Duration::days(5))
+            .await
+            .unwrap();
+        assert_eq!(ids(all), vec![early, late], "{}", db.label());
+        // At the end of the fourth day only the late alert is live.
+        let end = start + Duration::days(4) + Duration::hours(1);
+        let at_end = db.alerts_during("links", end, end).await.unwrap();
+        assert_eq!(ids(at_end), vec![late], "{}", db.label());
+        let other_check = db
+            .alerts_during("wording", start, start + Duration::days(5))
+            .await
+            .unwrap();
+        assert!(other_check.is_empty(), "{}", db.label());
+    }
+}
+
+#[tokio::test]
 async fn acknowledge_resolve_and_escalate_happen_once() {
     for db in dbs().await {
         let world = build_world(&db).await;
-        let staff = db
-            .create_staff(&NewStaff {
-                username: "ops".to_string(),
-                display_name: "值班员".to_string(),
-                org_id: Some(world.province),
-                password_hash: "x".to_string(),
-            })
-            .await
-            .unwrap();
+        let staff = ops(&db, world.province).await;
         let id = db
             .raise_alert(&fault("e", "critical", Some(world.portal)))
             .await

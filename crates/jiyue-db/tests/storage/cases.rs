@@ -867,6 +867,18 @@ async fn cases_month_stats_exact() {
         // A disclosure of the city on its own site.
         submit(&db, disclosure(world.city_site, world.city, "2026-11-20")).await;
 
+        let late_ones = db
+            .late_answers(day("2026-11-01"), day("2026-11-30"))
+            .await
+            .unwrap();
+        let late_ids: Vec<i64> = late_ones.iter().map(|case| case.id).collect();
+        assert_eq!(late_ids, vec![late], "{label}: only the late answer");
+        let december = db
+            .late_answers(day("2026-12-01"), day("2026-12-31"))
+            .await
+            .unwrap();
+        assert!(december.is_empty(), "{label}");
+
         let stats = db.case_month_stats(2026, 11, None).await.unwrap();
         assert_eq!(stats.len(), 2, "{label}: {stats:?}");
         let province = &stats[0];

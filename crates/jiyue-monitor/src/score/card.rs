@@ -115,6 +115,9 @@ fn stale_lines(state: &SiteState, key_only: bool) -> Count {
 /// Returns the occurrences of a rule code in `state`, or `None` for a code the scorer does
 /// not measure. The availability veto is judged apart, by [`judge_unreachable`].
 fn count(code: &str, state: &SiteState) -> Option<Count> {
+    if state.unmeasured.iter().any(|unmeasured| unmeasured == code) {
+        return None;
+    }
     Some(match code {
         "veto-home-stale" => {
             let days = state.home_days_since_update?;
@@ -200,8 +203,9 @@ fn judge_veto(rule: &Rule, state: &SiteState) -> Judgement {
         return judge_unreachable(rule, state, threshold);
     }
     let Some(found) = count(&rule.code, state) else {
+        let unmeasured = state.unmeasured.contains(&rule.code);
         return match rule.code.as_str() {
-            "veto-home-stale" => Judgement::Unjudged,
+            "veto-home-stale" if !unmeasured => Judgement::Unjudged,
             _ => Judgement::Unmeasured,
         };
     };

@@ -90,4 +90,8 @@ pub struct SiteState {
     pub standards_failures: Vec<Observation>,
     /// Pages failing the accessibility check.
     pub inaccessible_pages: Vec<Observation>,
+    /// Codes of rules whose measurement was not taken for the period, such as the link rules
+    /// before the first link check. The scorer lists them as unmeasured instead of counting
+    /// their empty fields as a clean result.
+    pub unmeasured: Vec<String>,
 }

@@ -313,6 +313,35 @@ fn unknown_rule_is_unmeasured() {
 }
 
 #[test]
+fn rules_not_measured_for_the_period_are_listed_not_cleared() {
+    let mut state = clean();
+    state.inner_broken_links = links(3, "inner");
+    state.unmeasured = vec![
+        "function-inner-broken-link".to_string(),
+        "veto-security".to_string(),
+        "veto-home-stale".to_string(),
+    ];
+    let card = score(&state, &rules());
+    assert!(card
+        .deductions
+        .iter()
+        .all(|deduction| deduction.code != "function-inner-broken-link"));
+    for code in [
+        "function-inner-broken-link",
+        "veto-security",
+        "veto-home-stale",
+    ] {
+        if rules().iter().any(|rule| rule.code == code) {
+            assert!(
+                card.unmeasured.iter().any(|listed| listed == code),
+                "{code}"
+            );
+        }
+    }
+    assert!(!card.unjudged.iter().any(|code| code == "veto-home-stale"));
+}
+
+#[test]
 fn edited_points_change_score() {
     let mut rules = rules();
     let mut state = clean();

@@ -158,6 +158,15 @@ impl AdminError {
             AdminError::Forbidden { .. } | AdminError::Db(DbError::OutOfScope(_)) => {
                 render::message("admin-error-forbidden-generic")
             }
+            // Validation details name the value and the fix; they hold nothing internal.
+            AdminError::BadRequest(detail) | AdminError::Db(DbError::Invalid(detail))
+                if !detail.trim().is_empty() =>
+            {
+                render::format(
+                    "admin-error-bad-request-detail",
+                    &[("detail", detail.clone())],
+                )
+            }
             _ => render::message(key),
         }
     }
@@ -240,6 +249,19 @@ mod tests {
         for (error, status) in cases {
             assert_eq!(error.status().as_u16(), status, "{error}");
         }
+    }
+
+    #[test]
+    fn bad_requests_name_what_was_wrong() {
+        let response =
+            AdminError::BadRequest("month \"2026-13\" is not a month; write YYYY-MM".into())
+                .into_response();
+        let page = response.extensions().get::<ErrorPage>().unwrap();
+        assert!(page.message.contains("2026-13"), "{}", page.message);
+        let response =
+            AdminError::Db(DbError::Invalid("points 101 exceed 100".into())).into_response();
+        let page = response.extensions().get::<ErrorPage>().unwrap();
+        assert!(page.message.contains("points 101"), "{}", page.message);
     }
 
     #[test]

@@ -2,11 +2,13 @@
 //! table so that on many nodes each run happens once. Security signals are kept in each
 //! node's memory, so every node drains its own once a minute without a lease.
 
+use std::sync::Arc;
+
 use chrono::Duration;
 use jiyue_monitor::availability::{check_site, AvailabilityRules};
 use jiyue_monitor::{Check, FreshnessRules};
 
-use super::{raise_and_report, raise_events, run_job};
+use super::{raise_and_report, raise_events, run_job, scorecards};
 use crate::App;
 
 /// Days of probe results the availability check reads: the national rule judges a week.
@@ -16,7 +18,7 @@ const PROBE_DAYS: i64 = 8;
 const PROBE_KEEP_DAYS: i64 = 400;
 
 /// Runs every check whose job is due and whose lease this node takes.
-pub(super) async fn run_due(app: &App) {
+pub(super) async fn run_due(app: &Arc<App>) {
     run_job(app, "freshness", Duration::hours(1), || async {
         let (faults, _) =
             jiyue_monitor::check_freshness(&app.db, app.clock.as_ref(), &FreshnessRules::default())
@@ -60,6 +62,8 @@ pub(super) async fn run_due(app: &App) {
         raise_and_report(app, Check::Availability, None, &faults).await
     })
     .await;
+
+    scorecards::run_job(app).await;
 
     let signals = app.signals.drain();
     if !signals.is_empty() {

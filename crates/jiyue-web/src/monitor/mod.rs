@@ -8,6 +8,7 @@
 
 mod checks;
 mod deliver;
+pub mod scorecards;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -34,6 +34,7 @@ mod hostile;
 mod monitor_alerts;
 mod monitor_fresh;
 mod monitor_probe;
+mod monitor_score_feed;
 mod monitor_scores;
 mod protocol;
 mod restart;

@@ -9,10 +9,11 @@
 mod card;
 mod ranking;
 mod rules;
+mod snapshot;
 
 use std::sync::Arc;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use jiyue_auth::{role_allows, Action, GrantScope, Role};
 use jiyue_db::{AuditResult, Scope, Snapshot};
@@ -30,6 +31,7 @@ pub fn router() -> Router<Arc<App>> {
             "/monitor/scores/rules",
             get(rules::rules).post(rules::save_rule),
         )
+        .route("/monitor/scores/snapshot", post(snapshot::take))
         .route("/monitor/scores/{site_code}", get(card::card))
 }
 

@@ -13,13 +13,16 @@ use serde::{Deserialize, Serialize};
 use super::super::error::AdminError;
 use super::super::render;
 use super::super::session::SignedIn;
-use super::{chosen_month, ranking_in, require_scopes};
+use super::{chosen_month, is_operator, ranking_in, require_scopes};
 use crate::App;
 
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct MonthQuery {
     #[serde(default)]
     pub(super) month: String,
+    /// `taking` after a run was started, `busy` when one was already running.
+    #[serde(default)]
+    pub(super) notice: String,
 }
 
 /// One row of the ranking, as shown.
@@ -68,8 +71,15 @@ pub(super) async fn ranking(
     let (month, rows) = load(&app, &me, &query, "score.ranking").await?;
     let months = app.db.score_months().await?;
     let passed = rows.iter().filter(|row| row.pass).count();
+    let notice = match query.notice.as_str() {
+        "taking" => Some("score-notice-taking"),
+        "busy" => Some("score-notice-busy"),
+        _ => None,
+    };
     let ctx = context! {
         month => month, months => months, rows => rows, passed => passed,
+        notice => notice, operator => is_operator(&me),
+        current_month => crate::monitor::scorecards::Period::current(app.today(), app.clock.now()).month,
     };
     Ok(render::page_for(&app, &me, "scores/ranking.html", ctx)?.into_response())
 }
