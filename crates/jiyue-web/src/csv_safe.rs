@@ -4,6 +4,9 @@
 //! a cell gets a leading apostrophe, which spreadsheets show as text. A UTF-8 byte-order mark
 //! at the start of a file makes Excel read the Chinese text correctly.
 
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+
 /// The byte-order mark that starts an exported CSV file.
 pub const BOM: &str = "\u{feff}";
 
@@ -24,6 +27,26 @@ pub fn neutralize(csv_bytes: &[u8]) -> Result<Vec<u8>, csv::Error> {
     writer
         .into_inner()
         .map_err(|error| csv::Error::from(error.into_error()))
+}
+
+/// Returns CSV text as a download named `filename`: cells neutralized, a byte-order mark
+/// first, typed `text/csv` and marked as an attachment.
+pub fn download(csv_bytes: &[u8], filename: &str) -> Result<Response, csv::Error> {
+    let safe = neutralize(csv_bytes)?;
+    let body = [BOM.as_bytes(), &safe].concat();
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 fn neutral_cell(cell: &str) -> String {

@@ -80,6 +80,8 @@ pub struct RoundReport {
     pub stored: u64,
     /// Visits appended to the spool file because the database could not be reached.
     pub spooled: usize,
+    /// Visits lost because the database could not be reached and the spool file was full.
+    pub dropped: usize,
 }
 
 impl std::fmt::Display for RoundReport {
@@ -88,7 +90,11 @@ impl std::fmt::Display for RoundReport {
             f,
             "visited {} site(s), {} failed; {} visit(s) stored, {} spooled",
             self.visited, self.failed, self.stored, self.spooled
-        )
+        )?;
+        if self.dropped > 0 {
+            write!(f, ", {} dropped (spool file full)", self.dropped)?;
+        }
+        Ok(())
     }
 }
 
@@ -231,8 +237,16 @@ impl Probe {
             Err(error) => {
                 tracing::warn!(error = %format!("{error:#}"), "storing visits failed; spooling them");
                 self.db = None;
-                append_spool(&self.spool, &visits)?;
-                report.spooled = visits.len();
+                report.spooled = append_spool(&self.spool, &visits)?;
+                report.dropped = visits.len() - report.spooled;
+                if report.dropped > 0 {
+                    tracing::error!(
+                        dropped = report.dropped,
+                        spool = %self.spool.display(),
+                        limit_bytes = MAX_SPOOL_BYTES,
+                        "the spool file is full; this round's visits are lost until the database is back"
+                    );
+                }
             }
         }
         tracing::info!(
@@ -320,7 +334,11 @@ impl Probe {
         let spooled = read_spool(&self.spool)?;
         let mut stored = 0;
         if !spooled.is_empty() {
-            stored += db.record_probe_visits(&spooled).await?;
+            // A long outage leaves up to a million visits, stored in parts so that no
+            // transaction grows that large; a part stored twice keeps one row per visit.
+            for part in spooled.chunks(REPLAY_PART) {
+                stored += db.record_probe_visits(part).await?;
+            }
             std::fs::remove_file(&self.spool).with_context(|| {
                 format!(
                     "removing the replayed spool file {} failed",
@@ -456,8 +474,21 @@ fn error_chain(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// Appends visits to the spool file, one JSON object a line.
-pub fn append_spool(path: &Path, visits: &[ProbeVisit]) -> anyhow::Result<()> {
+/// The largest the spool file grows, about a million visits: five days of a thousand sites
+/// probed every five minutes. Beyond it new visits are dropped and logged, so a long database
+/// outage cannot fill the probe machine's disk.
+pub const MAX_SPOOL_BYTES: u64 = 192 * 1024 * 1024;
+
+/// Spooled visits stored in one transaction when the database is back.
+const REPLAY_PART: usize = 5_000;
+
+/// Appends visits to the spool file, one JSON object a line, up to [`MAX_SPOOL_BYTES`].
+/// Returns how many were appended; the others are dropped.
+pub fn append_spool(path: &Path, visits: &[ProbeVisit]) -> anyhow::Result<usize> {
+    append_spool_within(path, visits, MAX_SPOOL_BYTES)
+}
+
+fn append_spool_within(path: &Path, visits: &[ProbeVisit], limit: u64) -> anyhow::Result<usize> {
     if let Some(folder) = path
         .parent()
         .filter(|folder| !folder.as_os_str().is_empty())
@@ -470,14 +501,26 @@ pub fn append_spool(path: &Path, visits: &[ProbeVisit]) -> anyhow::Result<()> {
         .append(true)
         .open(path)
         .with_context(|| format!("cannot open the spool file {}", path.display()))?;
+    let size = file
+        .metadata()
+        .with_context(|| format!("cannot read the size of the spool file {}", path.display()))?
+        .len();
     let mut lines = String::new();
+    let mut appended = 0;
     for visit in visits {
-        lines.push_str(&serde_json::to_string(visit)?);
+        let line = serde_json::to_string(visit)?;
+        let total = size + (lines.len() + line.len() + 1) as u64;
+        if total > limit {
+            break;
+        }
+        lines.push_str(&line);
         lines.push('\n');
+        appended += 1;
     }
     file.write_all(lines.as_bytes())
         .and_then(|()| file.sync_data())
-        .with_context(|| format!("cannot write the spool file {}", path.display()))
+        .with_context(|| format!("cannot write the spool file {}", path.display()))?;
+    Ok(appended)
 }
 
 /// Reads the spooled visits. A missing file means no visits. A line that is not a visit (such as
@@ -558,6 +601,26 @@ mod tests {
             .unwrap();
         assert_eq!(read_spool(&path).unwrap(), vec![visit]);
         assert!(read_spool(&dir.path().join("missing")).unwrap().is_empty());
+    }
+
+    #[test]
+    fn spool_stops_at_its_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("spool.jsonl");
+        let visit = ProbeVisit {
+            site_id: 3,
+            checked_at: chrono::DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+            url: "https://www.jl.gov.cn/".into(),
+            status: Some(200),
+            elapsed_ms: 80,
+            ok: true,
+            reason: None,
+        };
+        let line = serde_json::to_string(&visit).unwrap().len() as u64 + 1;
+        let visits = vec![visit.clone(); 5];
+        assert_eq!(append_spool_within(&path, &visits, line * 3).unwrap(), 3);
+        assert_eq!(append_spool_within(&path, &visits, line * 3).unwrap(), 0);
+        assert_eq!(read_spool(&path).unwrap().len(), 3);
     }
 
     #[tokio::test]

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use jiyue_db::{AuditResult, Snapshot};
 use jiyue_monitor::score::Points;
@@ -123,23 +122,10 @@ pub(super) async fn ranking_csv(
     let bytes = writer.into_inner().map_err(|error| {
         AdminError::Internal(format!("writing the scorecard CSV failed: {error}"))
     })?;
-    let safe = crate::csv_safe::neutralize(&bytes).map_err(internal)?;
-    let body = [crate::csv_safe::BOM.as_bytes(), &safe].concat();
+    let response =
+        crate::csv_safe::download(&bytes, &format!("scores-{month}.csv")).map_err(internal)?;
 
     me.audit(&app, "score.export", &month, AuditResult::Ok, "")
         .await;
-    let disposition =
-        HeaderValue::from_str(&format!("attachment; filename=\"scores-{month}.csv\""))
-            .unwrap_or(HeaderValue::from_static("attachment"));
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(response)
 }
