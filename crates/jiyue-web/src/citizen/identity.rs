@@ -626,6 +626,19 @@ async fn sign_in_with_code(
             services.config.code_attempts,
         )
         .await;
+    if matches!(check, Ok(CodeCheck::Wrong { .. } | CodeCheck::Missing)) {
+        // A wrong or expired code counts as a failed sign-in of the account the number
+        // belongs to, never of the number itself.
+        let account = match app.db.citizen_by_mobile(&target).await {
+            Ok(found) => found.map(|citizen| citizen.id.to_string()),
+            Err(error) => {
+                tracing::warn!(%error, "looking up the account of a failed code sign-in failed");
+                None
+            }
+        };
+        app.signals
+            .failed_sign_in(SignInKind::Citizen, account.as_deref(), client);
+    }
     match check {
         Ok(CodeCheck::Valid { .. }) => {}
         Ok(CodeCheck::Wrong { left }) => {

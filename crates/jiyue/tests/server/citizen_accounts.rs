@@ -1227,3 +1227,38 @@ async fn mobile_number_absent_from_database_and_log() {
         "the server log holds the mobile number:\n{log}"
     );
 }
+
+#[tokio::test]
+async fn wrong_sign_in_codes_make_a_signal() {
+    let server = start("sqlite").await;
+    let mobile = "13800138021";
+    let browser = Browser::new("10.11.0.1");
+    sign_in_mobile(&server, &browser, mobile, "王五").await;
+    let account = citizen_by_mobile(&server, mobile).await.unwrap();
+    server.app().signals.drain();
+
+    // One code a minute per number: the guesser asks after the first code's minute.
+    server.clock.advance(chrono::Duration::minutes(2));
+    let guesser = Browser::new("10.11.0.2");
+    let (sent, token) = request_code(&server, &guesser, mobile).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let right = last_code(&server, mobile);
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    for _ in 0..5 {
+        let page = submit_code(&server, &guesser, &token, mobile, wrong, "").await;
+        assert_eq!(page.status, 422, "{}", page.body);
+    }
+
+    let faults = server.app().signals.drain();
+    let key = format!("security:sign-in:citizen:account:{}", account.id);
+    let burst = faults
+        .iter()
+        .find(|fault| fault.key == key)
+        .unwrap_or_else(|| panic!("no burst for the account in {faults:?}"));
+    assert!(!burst.evidence.contains(mobile), "{}", burst.evidence);
+    assert!(!burst.evidence.contains("10.11.0.2"), "{}", burst.evidence);
+}
