@@ -5,7 +5,7 @@
 //! cache and run through axum routers built per request. Every path of the identity host is
 //! handled here, and on a site only the paths that `is_interactive` names.
 
-mod cases;
+pub(crate) mod cases;
 pub mod challenge;
 mod federation;
 mod forms;

@@ -22,6 +22,7 @@ use jiyue_monitor::standards::{check_page, Expected, Problem};
 use jiyue_monitor::{Check, FreshnessRules};
 use jiyue_search::SearchQuery;
 
+use crate::citizen::cases::{citizen_state_key, kind_key};
 use crate::App;
 
 /// Rule codes of the checks this job reads.
@@ -100,6 +101,22 @@ fn china_midnight(day: NaiveDate) -> DateTime<Utc> {
         .map_or_else(|| midnight.and_utc(), |at| at.with_timezone(&Utc))
 }
 
+/// Returns a catalog message with its arguments, in the platform's language.
+fn text(key: &str, args: &[(&str, String)]) -> String {
+    crate::admin::render::format(key, args)
+}
+
+/// Returns a catalog message without arguments.
+fn message(key: &str) -> String {
+    crate::admin::render::message(key)
+}
+
+/// Returns the subject of a case as evidence: its kind and public number, nothing the citizen
+/// wrote.
+fn case_subject(case: &jiyue_db::CaseRecord) -> String {
+    format!("{} {}", message(kind_key(case.kind)), case.no)
+}
+
 /// Returns the China-time date of an instant.
 fn china_day(at: DateTime<Utc>) -> NaiveDate {
     to_china(at).date_naive()
@@ -155,9 +172,13 @@ async fn fill_probes(
             .iter()
             .filter(|day| day.failures > 0)
             .map(|day| {
-                format!(
-                    "{}: {} of {} visits failed",
-                    day.day, day.failures, day.visits
+                text(
+                    "score-ev-probe-day",
+                    &[
+                        ("day", day.day.to_string()),
+                        ("failures", day.failures.to_string()),
+                        ("visits", day.visits.to_string()),
+                    ],
                 )
             })
             .collect();
@@ -187,8 +208,11 @@ async fn fill_freshness(
             .home_days
             .map(|days| u32::try_from(days.max(0)).unwrap_or(u32::MAX));
         state.home_evidence = match report.home_latest {
-            Some(latest) => vec![format!("newest item on the home page: {latest}")],
-            None => vec!["the home page has never shown an item".to_string()],
+            Some(latest) => vec![text(
+                "score-ev-home-latest",
+                &[("date", latest.to_string())],
+            )],
+            None => vec![text("score-ev-home-never", &[])],
         };
         state.stale_columns = report
             .stale
@@ -199,13 +223,21 @@ async fn fill_freshness(
                 days: u32::try_from(column.days.max(0)).unwrap_or(u32::MAX),
                 limit_days: u32::try_from(column.max_days.max(0)).unwrap_or(u32::MAX),
                 key: column.timely,
-                evidence: vec![format!("newest item {}", column.latest)],
+                evidence: vec![text(
+                    "score-ev-column-latest",
+                    &[("date", column.latest.to_string())],
+                )],
             })
             .collect();
         state.blank_columns = report
             .blank
             .iter()
-            .map(|column| Observation::new(&column.path, format!("{} shows no item", column.name)))
+            .map(|column| {
+                Observation::new(
+                    &column.path,
+                    text("score-ev-blank", &[("name", column.name.clone())]),
+                )
+            })
             .collect();
     }
     Ok(())
@@ -232,12 +264,13 @@ async fn fill_cases(
         }
         if let Some(state) = states.get_mut(&case.site_id) {
             state.unanswered_messages.push(Observation::new(
-                format!("message {}", case.no),
-                format!(
-                    "received {}, {} with organization {}",
-                    case.received_on,
-                    case.state.as_str(),
-                    case.org_id
+                case_subject(&case),
+                text(
+                    "score-ev-unanswered",
+                    &[
+                        ("received", case.received_on.to_string()),
+                        ("state", message(citizen_state_key(case.state))),
+                    ],
                 ),
             ));
         }
@@ -251,12 +284,16 @@ async fn fill_cases(
                 .map_or_else(String::new, |day| day.to_string());
             let used = case
                 .working_days_used
-                .map_or_else(String::new, |days| format!(", {days} working days"));
+                .map_or_else(String::new, |days| days.to_string());
             state.late_answers.push(Observation::new(
-                format!("{} {}", case.kind.as_str(), case.no),
-                format!(
-                    "received {}, answered {answered} after its deadline{used}",
-                    case.received_on
+                case_subject(&case),
+                text(
+                    "score-ev-late",
+                    &[
+                        ("received", case.received_on.to_string()),
+                        ("answered", answered),
+                        ("days", used),
+                    ],
                 ),
             ));
         }
@@ -272,18 +309,23 @@ fn alert_evidence(alert: &AlertRecord) -> Vec<String> {
         .filter(|line| !line.trim().is_empty())
         .map(str::to_string)
         .collect();
-    let raised = china_day(alert.raised_at);
+    let mut args = vec![
+        ("id", alert.id.to_string()),
+        ("raised", china_day(alert.raised_at).to_string()),
+        ("due", alert.due_on.to_string()),
+    ];
     lines.push(match alert.resolved_at {
-        Some(at) => format!(
-            "alert {} raised {raised}, due {}, resolved {}",
-            alert.id,
-            alert.due_on,
-            china_day(at)
-        ),
-        None => format!(
-            "alert {} raised {raised}, due {}, {}",
-            alert.id, alert.due_on, alert.status
-        ),
+        Some(at) => {
+            args.push(("resolved", china_day(at).to_string()));
+            text("score-ev-alert-resolved", &args)
+        }
+        None => {
+            args.push((
+                "status",
+                message(&format!("monitor-status-{}", alert.status)),
+            ));
+            text("score-ev-alert-live", &args)
+        }
     });
     lines
 }
@@ -447,8 +489,8 @@ async fn fill_items(
         }
         if let Some(state) = states.get_mut(&site) {
             let why = match external_id {
-                Some(id) => format!("{title}: no published item interprets document {id}"),
-                None => format!("{title}: the document has no number an interpretation could name"),
+                Some(id) => text("score-ev-policy-unlinked", &[("title", title), ("id", id)]),
+                None => text("score-ev-policy-no-number", &[("title", title)]),
             };
             state
                 .policies_without_interpretation
@@ -476,7 +518,13 @@ async fn fill_items(
             let names: Vec<&str> = missing.iter().map(|element| element.name_zh()).collect();
             state.incomplete_service_guides.push(Observation::new(
                 home.path.clone(),
-                format!("{}: missing {}", service.item.meta.title, names.join("、")),
+                text(
+                    "score-ev-guide-missing",
+                    &[
+                        ("title", service.item.meta.title.clone()),
+                        ("missing", names.join("、")),
+                    ],
+                ),
             ));
         }
     }
@@ -501,11 +549,18 @@ async fn fill_search(
         query.per_page = 1;
         let index = app.search.clone();
         let found = tokio::task::spawn_blocking(move || index.search(&query)).await;
+        let title = ("title", item.title.clone());
         let failure = match found {
             Ok(Ok(results)) if results.total > 0 => continue,
-            Ok(Ok(_)) => format!("searching «{}» on the site found nothing", item.title),
-            Ok(Err(error)) => format!("searching «{}» failed: {error}", item.title),
-            Err(error) => format!("searching «{}» stopped: {error}", item.title),
+            Ok(Ok(_)) => text("score-ev-search-empty", &[title]),
+            Ok(Err(error)) => text(
+                "score-ev-search-failed",
+                &[title, ("error", error.to_string())],
+            ),
+            Err(error) => text(
+                "score-ev-search-failed",
+                &[title, ("error", error.to_string())],
+            ),
         };
         state
             .search_failures
