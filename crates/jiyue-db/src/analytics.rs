@@ -340,11 +340,7 @@ impl Db {
         let day = day_text(first_kept);
         let mut tx = self.begin().await?;
         let mut removed = 0;
-        for table in [
-            "analytics_page_views",
-            "analytics_search_queries",
-            "analytics_search_withheld",
-        ] {
+        for table in ANALYTICS_TABLES {
             let sql = format!("DELETE FROM {table} WHERE day < $1");
             removed += tx.conn().execute(&sql, args![day.as_str()]).await?;
         }
@@ -553,6 +549,57 @@ impl Db {
             )
             .await?;
         stored_count(&row, "searches")
+    }
+}
+
+/// The tables of the analytics store.
+pub const ANALYTICS_TABLES: [&str; 3] = [
+    "analytics_page_views",
+    "analytics_search_queries",
+    "analytics_search_withheld",
+];
+
+#[cfg(feature = "testing")]
+impl Db {
+    /// Returns every cell of every row of the analytics tables as text, read with `SELECT *`
+    /// so that a column added later is read too, for tests of what the store keeps.
+    pub async fn analytics_cells(&self) -> Result<Vec<String>> {
+        use sqlx::Row as _;
+
+        let mut handle = self.reader().await?;
+        let mut conn = handle.conn();
+        let mut cells = Vec::new();
+        for table in ANALYTICS_TABLES {
+            for row in conn
+                .fetch_all(&format!("SELECT * FROM {table}"), Vec::new())
+                .await?
+            {
+                let width = match &row {
+                    Row::Sqlite(row) => row.len(),
+                    Row::Pg(row) => row.len(),
+                };
+                for index in 0..width {
+                    let (text, int) = match &row {
+                        Row::Sqlite(row) => (
+                            row.try_get::<Option<String>, _>(index).ok().flatten(),
+                            row.try_get::<Option<i64>, _>(index).ok().flatten(),
+                        ),
+                        Row::Pg(row) => (
+                            row.try_get::<Option<String>, _>(index).ok().flatten(),
+                            row.try_get::<Option<i64>, _>(index).ok().flatten(),
+                        ),
+                    };
+                    let cell = text.or_else(|| int.map(|value| value.to_string()));
+                    cells.push(cell.ok_or_else(|| {
+                        DbError::Invalid(format!(
+                            "column {index} of {table} is neither text nor an integer; \
+                             extend analytics_cells to read its type"
+                        ))
+                    })?);
+                }
+            }
+        }
+        Ok(cells)
     }
 }
 
