@@ -23,7 +23,7 @@ pub const MAX_QUERY_CHARS: usize = 100;
 /// limits of both backends.
 const ROWS_PER_STATEMENT: usize = 100;
 
-/// What kind of page a view was of.
+/// The kind of page a view counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ViewKind {

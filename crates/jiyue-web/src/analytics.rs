@@ -2,8 +2,8 @@
 //! and a writer task adds the counts to the database every `FLUSH_INTERVAL` and on shutdown.
 //!
 //! Nothing about the visitor is kept: no address, cookie, user agent or session. A view is a
-//! GET of a site's HTML page answered 200, from the cache or freshly rendered, by a client
-//! that does not look automated (see `is_automated`). A search counts once per request of its
+//! GET of a site's HTML page with a 200 response, from the cache or freshly rendered, by a
+//! client that does not look automated (see `is_automated`). A search counts once per request of its
 //! first result page without facet filters. A query that looks like personal data is counted
 //! as withheld, without its text.
 
@@ -31,11 +31,11 @@ pub const FLUSH_INTERVAL: Duration = Duration::from_secs(15);
 /// month can be compared with the same month a year before.
 pub const RETAIN_DAYS: i64 = 400;
 
-/// Distinct (site, day, page) keys counted between two flushes at most; views of further
-/// keys are dropped and counted as dropped, so a flood of requests cannot grow memory.
+/// The maximum number of distinct (site, day, page) keys between two flushes. Views of further
+/// keys are dropped and counted, so a flood of requests cannot grow memory without bound.
 const MAX_VIEW_KEYS: usize = 100_000;
 
-/// Distinct (site, day, query) keys counted between two flushes at most.
+/// The maximum number of distinct (site, day, query) keys between two flushes.
 const MAX_QUERY_KEYS: usize = 20_000;
 
 /// Substrings of a `User-Agent` that mark crawlers, monitors, command-line clients and the
@@ -60,7 +60,8 @@ const AUTOMATED_MARKERS: [&str; 17] = [
     "scrapy",
 ];
 
-/// What a cached page shows, so that a cache hit is counted without rendering.
+/// The kind, column and item of a cached page, so that a cache hit is counted without
+/// rendering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PageView {
     pub kind: ViewKind,
@@ -316,8 +317,8 @@ impl Analytics {
 }
 
 /// Returns true for a `User-Agent` of a crawler, monitor, script or the platform's own
-/// probe, and for a request without one: browsers always send it. Compares bytes in place
-/// without allocating.
+/// probe, and for a request without one, because every common browser sends one. Compares
+/// bytes in place without allocating.
 pub fn is_automated(user_agent: Option<&HeaderValue>) -> bool {
     let Some(agent) = user_agent.map(HeaderValue::as_bytes) else {
         return true;

@@ -25,8 +25,8 @@ pub struct CachedPage {
     pub gzip: Option<Variant>,
     pub brotli: Option<Variant>,
     pub tags: Vec<String>,
-    /// What the page shows, for analytics; `None` for a response that is not counted as a
-    /// page view.
+    /// The kind, column and item of the page for analytics, or `None` for a response that is
+    /// not counted as a page view.
     pub view: Option<crate::analytics::PageView>,
 }
 

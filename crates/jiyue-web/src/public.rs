@@ -175,8 +175,8 @@ fn attribute_view(page: &mut CachedPage, target: Target, path: &str) {
     }
 }
 
-/// Counts a page view: a GET of an attributed page answered 200 (not 304) to a client that
-/// does not look automated. One short lock, no allocation for a page already counted in the
+/// Counts a page view: a GET of an attributed page with a 200 response (not 304) to a client
+/// that does not look automated. One short lock, no allocation for a page already counted in the
 /// current flush window, no await.
 #[inline]
 fn count_view<B>(

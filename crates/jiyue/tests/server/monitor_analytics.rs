@@ -1,6 +1,7 @@
-//! Analytics over real HTTP: which public requests count as page views and searches, the
-//! admin page and CSV with the exact counts, no cookies on public pages, no client address in
-//! the analytics store, the scope of a site administrator and the check of the range.
+//! Analytics over real HTTP. The tests check which public requests count as page views and
+//! searches, the exact counts on the admin page and in the CSV, that public pages set no
+//! cookie and that the analytics store holds no client address. They also check the scope of
+//! a site administrator and the validation of the range.
 
 use jiyue_auth::Role;
 use jiyue_db::GrantRef;
@@ -81,7 +82,7 @@ fn column_folder(item_path: &str) -> String {
     parts[..parts.len() - 2].join("/")
 }
 
-/// What the test requests, and the counts it expects.
+/// The item, column and query the visits used, to find them on the admin page.
 struct Visits {
     item_path: String,
     item_title: String,
@@ -145,6 +146,8 @@ async fn visit(server: &TestServer) -> Visits {
     assert_eq!(missing.status, 404);
     let moved = get(server, &folder, Some(BROWSER)).await;
     assert_eq!(moved.status, 301);
+    let asset = get(server, "/static/site.css", Some(BROWSER)).await;
+    assert_eq!(asset.status, 200);
 
     // Searches: one with results, one without, one with an identity number; a second page
     // and a crawler's search are not counted.
@@ -171,7 +174,7 @@ async fn visit(server: &TestServer) -> Visits {
 
     responses.extend([
         home, item, again, column, site_map, cached, head, crawled, anonymous, feed, missing,
-        moved, found, nothing, personal,
+        moved, asset, found, nothing, personal,
     ]);
     for response in &responses {
         assert!(

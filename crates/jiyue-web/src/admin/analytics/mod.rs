@@ -1,7 +1,7 @@
-//! Analytics in the admin interface: a site's daily page views as a line chart, its most
-//! viewed columns and items, its most frequent queries and those that found nothing, over the
-//! last 7, 30 or 90 days, with a CSV download of the daily views. A platform operator also
-//! sees the ranking of all sites by views.
+//! Analytics in the admin interface, over the last 7, 30 or 90 days. The page shows a site's
+//! daily page views as a line chart, its most viewed columns and items, its most frequent
+//! queries and those that found nothing. A CSV download has the daily views, and a platform
+//! operator also sees the ranking of all sites by views.
 //!
 //! Who sees what follows the scorecards: a platform operator sees every site, a site
 //! administrator the sites of their grants. Storage checks the scope of every read again.
@@ -58,18 +58,46 @@ struct Selection {
     chosen: Option<(SiteViews, Scope)>,
 }
 
+/// The failure of an analytics request: an error shared with the other admin pages, or a
+/// range outside `RANGES`, whose message names the value and the choices.
+pub(super) enum Failure {
+    Admin(AdminError),
+    InvalidRange(String),
+}
+
+impl From<AdminError> for Failure {
+    fn from(error: AdminError) -> Self {
+        Failure::Admin(error)
+    }
+}
+
+impl From<jiyue_db::DbError> for Failure {
+    fn from(error: jiyue_db::DbError) -> Self {
+        Failure::Admin(error.into())
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        match self {
+            Failure::Admin(error) => error.into_response(),
+            Failure::InvalidRange(value) => bad_request(&render::format(
+                "analytics-error-range",
+                &[("value", value)],
+            )),
+        }
+    }
+}
+
 /// Parses the range in days; an empty value is the default range.
-fn parse_days(text: &str) -> Result<u32, Response> {
+fn parse_days(text: &str) -> Result<u32, Failure> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(DEFAULT_RANGE);
     }
     match text.parse::<u32>() {
         Ok(days) if RANGES.contains(&days) => Ok(days),
-        _ => Err(bad_request(&render::format(
-            "analytics-error-range",
-            &[("value", text.chars().take(40).collect())],
-        ))),
+        _ => Err(Failure::InvalidRange(text.chars().take(40).collect())),
     }
 }
 
@@ -91,7 +119,7 @@ async fn select(
     me: &SignedIn,
     query: &AnalyticsQuery,
     audit_action: &str,
-) -> Result<Selection, Response> {
+) -> Result<Selection, Failure> {
     let days = parse_days(&query.days)?;
     let to = app.today();
     let from = to - chrono::Duration::days(i64::from(days) - 1);
@@ -100,15 +128,11 @@ async fn select(
     if scopes.is_empty() {
         me.audit(app, audit_action, "analytics", AuditResult::Denied, "")
             .await;
-        return Err(forbidden(Action::ManageSites).into_response());
+        return Err(forbidden(Action::ManageSites).into());
     }
     let mut reached: Vec<(SiteViews, Scope)> = Vec::new();
     for scope in &scopes {
-        let rows = app
-            .db
-            .site_views(scope, from, to)
-            .await
-            .map_err(|error| AdminError::from(error).into_response())?;
+        let rows = app.db.site_views(scope, from, to).await?;
         for row in rows {
             if !reached.iter().any(|(seen, _)| seen.site_id == row.site_id) {
                 reached.push((row, scope.clone()));
@@ -138,15 +162,15 @@ async fn select(
 }
 
 /// Rejects a site code the user may not read: 404 when no site has it, else 403, audited.
-async fn unreachable_site(app: &App, me: &SignedIn, code: &str, audit_action: &str) -> Response {
+async fn unreachable_site(app: &App, me: &SignedIn, code: &str, audit_action: &str) -> Failure {
     let exists = app.directory().sites.values().any(|site| site.code == code);
     if !exists {
         let shown: String = code.chars().take(40).collect();
-        return AdminError::NotFound(format!("no site has the code \"{shown}\"")).into_response();
+        return AdminError::NotFound(format!("no site has the code \"{shown}\"")).into();
     }
     me.audit(app, audit_action, code, AuditResult::Denied, "")
         .await;
-    forbidden(Action::ManageSites).into_response()
+    forbidden(Action::ManageSites).into()
 }
 
 /// Returns true when the user may see the ranking of all sites.

@@ -13,7 +13,7 @@ use minijinja::{context, Value};
 use super::super::error::AdminError;
 use super::super::render;
 use super::super::session::SignedIn;
-use super::{sees_ranking, select, AnalyticsQuery, Selection, RANGES};
+use super::{sees_ranking, select, AnalyticsQuery, Failure, Selection, RANGES};
 use crate::App;
 
 /// Rows of each top list.
@@ -105,11 +105,16 @@ async fn site_figures(
         .db
         .top_columns(scope, site.site_id, from, to, TOP_ROWS)
         .await?;
-    let unnamed = render::message("analytics-column-deleted");
     let column_points = columns
         .iter()
         .map(|row| {
-            let name = row.name.clone().unwrap_or_else(|| unnamed.clone());
+            // A deleted column has no name; its id keeps the chart's labels distinct.
+            let name = row.name.clone().unwrap_or_else(|| {
+                render::format(
+                    "analytics-column-deleted",
+                    &[("id", row.column_id.to_string())],
+                )
+            });
             (name, row.views as f64)
         })
         .collect();
@@ -160,20 +165,11 @@ pub(super) async fn show(
     State(app): State<Arc<App>>,
     me: SignedIn,
     Query(query): Query<AnalyticsQuery>,
-) -> Response {
-    match show_page(&app, &me, &query).await {
-        Ok(response) | Err(response) => response,
-    }
-}
-
-async fn show_page(app: &App, me: &SignedIn, query: &AnalyticsQuery) -> Result<Response, Response> {
-    let selection = super::select(app, me, query, "analytics.view").await?;
+) -> Result<Response, Failure> {
+    let (app, me) = (&*app, &me);
+    let selection = select(app, me, &query, "analytics.view").await?;
     let figures = match &selection.chosen {
-        Some((site, scope)) => Some(
-            site_figures(app, site, scope, &selection)
-                .await
-                .map_err(IntoResponse::into_response)?,
-        ),
+        Some((site, scope)) => Some(site_figures(app, site, scope, &selection).await?),
         None => None,
     };
     let ranking: Vec<Value> = if sees_ranking(me) {
@@ -195,34 +191,21 @@ async fn show_page(app: &App, me: &SignedIn, query: &AnalyticsQuery) -> Result<R
         from => selection.from.to_string(), to => selection.to.to_string(),
         sites => choices, site => figures, ranking => ranking,
     };
-    render::page_for(app, me, "analytics/page.html", ctx)
-        .map(IntoResponse::into_response)
-        .map_err(IntoResponse::into_response)
+    Ok(render::page_for(app, me, "analytics/page.html", ctx)?.into_response())
 }
 
 pub(super) async fn daily_csv(
     State(app): State<Arc<App>>,
     me: SignedIn,
     Query(query): Query<AnalyticsQuery>,
-) -> Response {
-    match csv_response(&app, &me, &query).await {
-        Ok(response) | Err(response) => response,
-    }
-}
-
-async fn csv_response(
-    app: &App,
-    me: &SignedIn,
-    query: &AnalyticsQuery,
-) -> Result<Response, Response> {
-    let selection = select(app, me, query, "analytics.export").await?;
+) -> Result<Response, Failure> {
+    let (app, me) = (&*app, &me);
+    let selection = select(app, me, &query, "analytics.export").await?;
     let Some((site, scope)) = &selection.chosen else {
-        return Err(AdminError::NotFound("no site to export".to_string()).into_response());
+        return Err(AdminError::NotFound("no site to export".to_string()).into());
     };
-    let days = daily(app, site, scope, &selection)
-        .await
-        .map_err(IntoResponse::into_response)?;
-    let body = daily_csv_bytes(site, &days).map_err(IntoResponse::into_response)?;
+    let days = daily(app, site, scope, &selection).await?;
+    let body = daily_csv_bytes(site, &days)?;
 
     let file = format!(
         "views-{}-{}-{}.csv",
