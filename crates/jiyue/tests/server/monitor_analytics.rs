@@ -365,3 +365,26 @@ async fn site_admin_limited_and_range_checked() {
         assert!(bad_csv.body.contains("“all”"));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counts_flushed_on_shutdown() {
+    let server = crate::support::start_demo("sqlite").await;
+    assert_eq!(get(&server, "/", Some(BROWSER)).await.status, 200);
+    assert_eq!(get(&server, "/", Some(BROWSER)).await.status, 200);
+    // Stopping the server runs the writer's last flush before the database closes.
+    let dir = server.stop_keeping_data().await;
+
+    let url = format!("sqlite://{}", dir.path().join("jiyue.db").display());
+    let start = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 1, 2, 0, 0).unwrap();
+    let clock = std::sync::Arc::new(jiyue_core::FixedClock::new(start));
+    let db = jiyue_db::Db::open(&url, clock).await.unwrap();
+    let portal = db.site_by_code(PORTAL).await.unwrap().unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let days = db
+        .daily_views(&jiyue_db::Scope::Platform, portal.id, day, day)
+        .await
+        .unwrap();
+    assert_eq!(days.len(), 1);
+    assert_eq!(days[0].views, 2);
+    db.close().await;
+}
