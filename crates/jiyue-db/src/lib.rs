@@ -9,6 +9,7 @@
 
 mod access_log;
 mod alerts;
+pub mod analytics;
 mod audit;
 mod blobs;
 pub mod cases;
@@ -40,6 +41,10 @@ pub use access_log::{AccessFilter, AccessRecord, MIN_ACCESS_RETAIN_DAYS};
 pub use alerts::{
     AlertCounts, AlertFilter, AlertId, AlertRecord, DeliveryRecord, MonitorJob, NewAlert,
     RaiseOutcome, MAX_ALERT_ROWS, MAX_EVIDENCE_CHARS, MAX_PERIOD_ALERT_ROWS, MAX_RESOLUTION_CHARS,
+};
+pub use analytics::{
+    AnalyticsBatch, ColumnViews, DayViews, ItemViews, QueryCount, QueryTotal, SiteViews, ViewCount,
+    ViewKind, WithheldCount,
 };
 pub use audit::{
     AuditEntry, AuditFilter, AuditProblem, AuditRecord, AuditReport, AuditResult,

@@ -170,7 +170,7 @@ fn snapshot_from_row(row: &Row) -> Result<Snapshot> {
 
 /// Returns the SQL condition on `s` (sites) and `o` (organizations) that keeps the sites
 /// `scope` reaches, with its bind values numbered from `first`.
-async fn scope_condition(
+pub(crate) async fn scope_condition(
     conn: &mut Conn<'_>,
     scope: &Scope,
     first: usize,

@@ -62,6 +62,10 @@ pub(crate) const SOURCES: [(&str, &[FluentSource]); 2] = [
                 text: include_str!("../../../themes/default/i18n/monitor-score.zh-CN.ftl"),
             },
             FluentSource {
+                file: "monitor-analytics.zh-CN.ftl",
+                text: include_str!("../../../themes/default/i18n/monitor-analytics.zh-CN.ftl"),
+            },
+            FluentSource {
                 file: "monitor-probe.zh-CN.ftl",
                 text: include_str!("../../../themes/default/i18n/monitor-probe.zh-CN.ftl"),
             },
@@ -109,6 +113,10 @@ pub(crate) const SOURCES: [(&str, &[FluentSource]); 2] = [
             FluentSource {
                 file: "monitor-score.en.ftl",
                 text: include_str!("../../../themes/default/i18n/monitor-score.en.ftl"),
+            },
+            FluentSource {
+                file: "monitor-analytics.en.ftl",
+                text: include_str!("../../../themes/default/i18n/monitor-analytics.en.ftl"),
             },
             FluentSource {
                 file: "monitor-probe.en.ftl",

@@ -25,6 +25,9 @@ pub struct CachedPage {
     pub gzip: Option<Variant>,
     pub brotli: Option<Variant>,
     pub tags: Vec<String>,
+    /// The kind, column and item of the page for analytics, or `None` for a response that is
+    /// not counted as a page view.
+    pub view: Option<crate::analytics::PageView>,
 }
 
 /// One encoding of a page body with its entity tag and every response header, built once so
@@ -118,6 +121,7 @@ impl CachedPage {
             brotli: brotli.map(|b| variant(b, "-br", Some("br"))),
             identity: variant(body, "", None),
             tags,
+            view: None,
         }
     }
 

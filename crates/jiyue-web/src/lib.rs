@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod analytics;
 pub mod api;
 pub mod cache;
 pub mod citizen;
@@ -152,6 +153,8 @@ pub struct App {
     desk: RwLock<Arc<monitor::DeskConfig>>,
     /// Failed sign-ins, request rates and scanner requests, drained by the monitor job.
     pub signals: Arc<signals::SignalRecorder>,
+    /// Page views and searches counted since the analytics writer last flushed.
+    pub analytics: analytics::Analytics,
 }
 
 impl App {
@@ -171,6 +174,7 @@ impl App {
         let directory = SiteDirectory::build(sites, &config.hosts);
         let calendar = load_calendar(&db).await?;
         search.set_synonyms(synonym_terms(&db).await?);
+        let clock_for_analytics = clock.clone();
         let signals = Arc::new(signals::SignalRecorder::new(
             clock.clone(),
             jiyue_monitor::signals::SignalRules::default(),
@@ -194,6 +198,7 @@ impl App {
             citizens,
             desk: RwLock::new(Arc::new(monitor::DeskConfig::default())),
             signals,
+            analytics: analytics::Analytics::new(clock_for_analytics),
         }))
     }
 

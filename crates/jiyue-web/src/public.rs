@@ -9,12 +9,13 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::header::{
     ALLOW, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HOST, IF_NONE_MATCH,
-    LOCATION,
+    LOCATION, USER_AGENT,
 };
 use http::{HeaderValue, Method, StatusCode};
 use http_body_util::Full;
 use hyper::{Request, Response};
 
+use crate::analytics::PageView;
 use crate::cache::{Accepted, CachedPage};
 use crate::hosts::HostTarget;
 use crate::pages::{self, Target};
@@ -109,7 +110,9 @@ where
     if path == "/search" {
         let query = request.uri().query().unwrap_or("");
         tracing::debug!(client = %client(app, &request, peer), "search");
-        let search = pages::search(app, &directory, target, query);
+        let counted = method == Method::GET
+            && !crate::analytics::is_automated(request.headers().get(USER_AGENT));
+        let search = pages::search(app, &directory, target, query, counted);
         return match tokio::time::timeout(timeout, search).await {
             Ok(page) => finish(page, &request, head_only),
             Err(_) => timed_out(path),
@@ -118,7 +121,9 @@ where
 
     if let Some(page) = app.cache.get(cache_key, path) {
         app.counters.hits.fetch_add(1, Ordering::Relaxed);
-        return respond(&page, &request, head_only);
+        let response = respond(&page, &request, head_only);
+        count_view(app, target, &page, &request, response.status());
+        return response;
     }
     app.counters.misses.fetch_add(1, Ordering::Relaxed);
 
@@ -130,14 +135,18 @@ where
         };
     match rendered {
         Ok(rendered) => {
-            let page = Arc::new(rendered.page);
+            let mut page = rendered.page;
+            attribute_view(&mut page, target, path);
+            let page = Arc::new(page);
             if rendered.cacheable {
                 app.cache.insert(cache_key, path, page.clone(), epoch);
                 if let Target::Site(site_id) = target {
                     app.ledger.record(site_id, path, &page);
                 }
             }
-            respond(&page, &request, head_only)
+            let response = respond(&page, &request, head_only);
+            count_view(app, target, &page, &request, response.status());
+            response
         }
         Err(error) => {
             tracing::error!(%error, path, "rendering a public page failed");
@@ -147,6 +156,46 @@ where
             )
         }
     }
+}
+
+/// Marks a site's 200 HTML page that rendering did not attribute as an `other` page view;
+/// files and theme assets are never counted.
+fn attribute_view(page: &mut CachedPage, target: Target, path: &str) {
+    let counted = matches!(target, Target::Site(_))
+        && page.status == StatusCode::OK
+        && !path.starts_with("/files/")
+        && !path.starts_with("/static/")
+        && page
+            .header(&CONTENT_TYPE)
+            .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+    if !counted {
+        page.view = None;
+    } else if page.view.is_none() {
+        page.view = Some(PageView::other());
+    }
+}
+
+/// Counts a page view: a GET of an attributed page with a 200 response (not 304) to a client
+/// that does not look automated. One short lock, no allocation for a page already counted in the
+/// current flush window, no await.
+#[inline]
+fn count_view<B>(
+    app: &App,
+    target: Target,
+    page: &CachedPage,
+    request: &Request<B>,
+    status: StatusCode,
+) {
+    let (Target::Site(site_id), Some(view)) = (target, page.view) else {
+        return;
+    };
+    if status != StatusCode::OK || request.method() != Method::GET {
+        return;
+    }
+    if crate::analytics::is_automated(request.headers().get(USER_AGENT)) {
+        return;
+    }
+    app.analytics.record_view(site_id, view);
 }
 
 fn timed_out(path: &str) -> Response<Full<Bytes>> {

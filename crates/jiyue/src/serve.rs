@@ -194,6 +194,10 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
             app.clone(),
             receiver.clone(),
         )),
+        tokio::spawn(jiyue_web::analytics::run_writer(
+            app.clone(),
+            receiver.clone(),
+        )),
         tokio::spawn(jiyue_web::schedule::run(app.clone(), receiver)),
     ];
     if demo && args.demo_scorecards {

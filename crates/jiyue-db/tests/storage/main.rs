@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod alerts;
+mod analytics;
 mod audit;
 mod blobs;
 mod cases;

@@ -69,6 +69,9 @@ const TABLES: &[&str] = &[
     "score_rules",
     "score_snapshots",
     "probe_results",
+    "analytics_page_views",
+    "analytics_search_queries",
+    "analytics_search_withheld",
 ];
 
 fn common_type(declared: &str) -> &'static str {

@@ -8,6 +8,7 @@
 //! allowlist, for load balancers and monitoring.
 
 pub mod account;
+mod analytics;
 mod assets;
 pub mod audit;
 mod audit_pages;
@@ -70,6 +71,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(monitor::router())
         .merge(wording::router())
         .merge(scores::router())
+        .merge(analytics::router())
         .fallback(not_found)
         .layer(from_fn_with_state(app.clone(), csrf::guard))
         .layer(from_fn_with_state(app.clone(), allowlist));

@@ -6,6 +6,7 @@ use jiyue_db::{ItemId, PublishedItem, PublishedService};
 use jiyue_render::model::{ItemPage, ItemView, LangLink, Link};
 
 use super::{not_found, page, site_csp, Body, PageError, Rendered};
+use crate::analytics::PageView;
 use crate::sitemodel::{language_label, SiteContext};
 use crate::{App, SiteDirectory};
 
@@ -40,7 +41,8 @@ pub async fn item_page(
     if item.meta.service.is_some() {
         if let Some(record) = app.db.service_record(item.id).await? {
             let service = PublishedService { item, record };
-            return super::services::item_guide(
+            let item_id = service.item.id;
+            let mut rendered = super::services::item_guide(
                 app,
                 directory,
                 ctx,
@@ -49,7 +51,9 @@ pub async fn item_page(
                 canonical_url,
                 path,
             )
-            .await;
+            .await?;
+            rendered.page.view = Some(PageView::item(column.id, item_id));
+            return Ok(rendered);
         }
     }
 
@@ -97,8 +101,10 @@ pub async fn item_page(
         item: item_view(&item, canonical_url, translations, also_on),
     };
     let html = app.renderer.item(&model)?;
+    let mut page = page(&site_csp(ctx), StatusCode::OK, Body::Html, html, tags);
+    page.view = Some(PageView::item(column.id, item.id));
     Ok(Rendered {
-        page: page(&site_csp(ctx), StatusCode::OK, Body::Html, html, tags),
+        page,
         cacheable: true,
     })
 }

@@ -6,6 +6,7 @@ use jiyue_db::Column;
 use jiyue_render::model::{ColumnPage, HomePage, HomeSection, Pagination};
 
 use super::{column_tags, not_found, page, site_csp, Body, PageError, Rendered};
+use crate::analytics::PageView;
 use crate::sitemodel::SiteContext;
 use crate::{App, SiteDirectory};
 
@@ -37,8 +38,10 @@ pub async fn home(
         sections,
     };
     let html = app.renderer.home(&model)?;
+    let mut page = page(&site_csp(ctx), StatusCode::OK, Body::Html, html, tags);
+    page.view = Some(PageView::home());
     Ok(Rendered {
-        page: page(&site_csp(ctx), StatusCode::OK, Body::Html, html, tags),
+        page,
         cacheable: true,
     })
 }
@@ -75,14 +78,16 @@ pub async fn column(
         pagination,
     };
     let html = app.renderer.column(&model)?;
+    let mut page = page(
+        &site_csp(ctx),
+        StatusCode::OK,
+        Body::Html,
+        html,
+        column_tags(ctx.site.id, column),
+    );
+    page.view = Some(PageView::column(column.id));
     Ok(Rendered {
-        page: page(
-            &site_csp(ctx),
-            StatusCode::OK,
-            Body::Html,
-            html,
-            column_tags(ctx.site.id, column),
-        ),
+        page,
         cacheable: true,
     })
 }

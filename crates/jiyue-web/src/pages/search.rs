@@ -72,12 +72,14 @@ impl SearchParams {
     }
 }
 
-/// Renders `/search` for a site; the directory host has no search page.
+/// Renders `/search` for a site; the directory host has no search page. With `counted`, the
+/// search counts in analytics.
 pub async fn search(
     app: &App,
     directory: &SiteDirectory,
     target: Target,
     query: &str,
+    counted: bool,
 ) -> Result<CachedPage, PageError> {
     let Target::Site(site_id) = target else {
         let csp = crate::headers::content_security_policy(&[]);
@@ -118,6 +120,12 @@ pub async fn search(
 
     if results.total == 0 && !results.empty_query && params.page == 0 {
         record_miss(app, site_id, &params.q);
+    }
+    // Later pages and facet filters refine a search already counted.
+    let first_request = params.page == 0 && params.site.is_none() && params.year.is_none();
+    if counted && first_request && !results.empty_query {
+        app.analytics
+            .record_search(site_id, &params.q, results.total == 0);
     }
 
     let url_with = |change: &dyn Fn(&mut SearchParams)| {

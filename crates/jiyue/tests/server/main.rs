@@ -32,6 +32,7 @@ mod cli;
 mod export;
 mod hostile;
 mod monitor_alerts;
+mod monitor_analytics;
 mod monitor_fresh;
 mod monitor_probe;
 mod monitor_score_feed;

@@ -36,7 +36,7 @@ pub fn router() -> Router<Arc<App>> {
 }
 
 /// Returns true for a platform operator: a platform grant that manages sites.
-fn is_operator(me: &SignedIn) -> bool {
+pub(super) fn is_operator(me: &SignedIn) -> bool {
     me.grants.iter().any(|stored| {
         stored.grant.scope == GrantScope::Platform
             && role_allows(stored.grant.role, Action::ManageSites)
@@ -45,7 +45,7 @@ fn is_operator(me: &SignedIn) -> bool {
 
 /// Returns the storage scopes whose scorecards the user may read: the platform for an
 /// operator, otherwise the site or organization of each site administrator grant.
-fn score_scopes(me: &SignedIn) -> Vec<Scope> {
+pub(super) fn score_scopes(me: &SignedIn) -> Vec<Scope> {
     if is_operator(me) {
         return vec![Scope::Platform];
     }
