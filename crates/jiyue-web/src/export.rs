@@ -98,11 +98,17 @@ pub fn site_host(app: &App, site_id: SiteId) -> Option<(String, String)> {
     Some((host.to_string(), base))
 }
 
+/// The mark of a request the platform sends its own public handler, such as the static
+/// export's crawl: the security signals leave it out.
+#[derive(Debug, Clone, Copy)]
+pub struct InProcess;
+
 /// Fetches `path` from the public request path as a client asking for no content encoding.
 pub async fn fetch(app: &Arc<App>, host: &str, path: &str) -> Fetched {
     let peer = SocketAddr::from(([127, 0, 0, 1], 0));
     let request = hyper::Request::get(path)
         .header(HOST, host)
+        .extension(InProcess)
         .body(Empty::<Bytes>::new());
     let response = match request {
         Ok(request) => crate::public::handle(app, request, peer, RENDER_TIMEOUT).await,

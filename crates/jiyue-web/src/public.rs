@@ -61,8 +61,16 @@ where
         .or_else(|| request.uri().host())
         .unwrap_or("");
     let path = request.uri().path();
-    app.signals
-        .observe_request(client(app, &request, peer), request.uri());
+    // The platform's own crawls (static export, standards, scorecards, link checks) are not
+    // visitors, so they neither count towards a rate spike nor match a scanner pattern.
+    if request
+        .extensions()
+        .get::<crate::export::InProcess>()
+        .is_none()
+    {
+        app.signals
+            .observe_request(client(app, &request, peer), request.uri());
+    }
 
     let directory = app.directory();
     let target = match directory.hosts.lookup(host) {

@@ -86,7 +86,15 @@ async fn demo_cards_show_evidence() {
 
         let period = Period::current(app.today(), app.clock.now());
         assert_eq!(period.month, "2026-12");
+        app.signals.set_rules(jiyue_monitor::signals::SignalRules {
+            rate_max_requests: 50,
+            ..Default::default()
+        });
+        app.signals.drain();
         let outcome = scorecards::snapshot(&app, &period).await.unwrap();
+        // Rendering every page in-process is not a visitor's rate spike.
+        let signals = app.signals.drain();
+        assert!(signals.is_empty(), "{backend}: {signals:?}");
         assert!(
             outcome.contains(&format!("{} site(s) scored", sites.len())),
             "{outcome}"

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use jiyue_db::{AuditResult, DayViews, Scope, SiteViews};
@@ -205,30 +204,21 @@ pub(super) async fn daily_csv(
         return Err(AdminError::NotFound("no site to export".to_string()).into());
     };
     let days = daily(app, site, scope, &selection).await?;
-    let body = daily_csv_bytes(site, &days)?;
+    let bytes = daily_csv_bytes(site, &days)?;
 
     let file = format!(
         "views-{}-{}-{}.csv",
         site.code, selection.from, selection.to
     );
+    let response = crate::csv_safe::download(&bytes, &file).map_err(|error| {
+        AdminError::Internal(format!("writing the analytics CSV failed: {error}"))
+    })?;
     me.audit(app, "analytics.export", &site.code, AuditResult::Ok, &file)
         .await;
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file}\""))
-        .unwrap_or(HeaderValue::from_static("attachment"));
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(response)
 }
 
-/// Writes the daily views as CSV with a heading row, safe to open in a spreadsheet.
+/// Writes the daily views as CSV with a heading row.
 fn daily_csv_bytes(site: &SiteViews, days: &[(NaiveDate, u64)]) -> Result<Vec<u8>, AdminError> {
     let internal = |error: csv::Error| {
         AdminError::Internal(format!("writing the analytics CSV failed: {error}"))
@@ -254,9 +244,7 @@ fn daily_csv_bytes(site: &SiteViews, days: &[(NaiveDate, u64)]) -> Result<Vec<u8
             ])
             .map_err(internal)?;
     }
-    let bytes = writer.into_inner().map_err(|error| {
-        AdminError::Internal(format!("writing the analytics CSV failed: {error}"))
-    })?;
-    let safe = crate::csv_safe::neutralize(&bytes).map_err(internal)?;
-    Ok([crate::csv_safe::BOM.as_bytes(), &safe].concat())
+    writer
+        .into_inner()
+        .map_err(|error| AdminError::Internal(format!("writing the analytics CSV failed: {error}")))
 }
