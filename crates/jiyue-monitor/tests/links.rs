@@ -355,7 +355,8 @@ async fn export_folder_fragments_and_counts() {
         page(
             "/sub/index.html",
             "<a href=\"../nope.html\">gone</a><a href=\"/index.html#无此锚\">x</a>\
-             <a href=\"javascript:void(0)\">js</a><img srcset=\"a.png 1x, /site.css 2x\">",
+             <a href=\"javascript:void(0)\">js</a><img srcset=\"a.png 1x, /site.css 2x\">\
+             <a href=\"https://www.gov.cn/zhengce/\">another site, not fetched offline</a>",
         ),
     ];
     let resolver = DirResolver::new(dir.path(), Url::parse(SITE).unwrap());
@@ -406,7 +407,7 @@ async fn export_folder_fragments_and_counts() {
     assert_eq!(report.home.broken, 2);
     assert_eq!(report.inner.pages, 1);
     assert_eq!(report.inner.broken, 3);
-    assert_eq!(report.skipped, 3);
+    assert_eq!(report.skipped, 4);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
 }
 

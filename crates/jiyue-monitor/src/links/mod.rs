@@ -106,6 +106,7 @@ pub async fn check_pages<R: InternalResolver>(
             let targets = if resolver.is_internal(url) {
                 &mut internal
             } else if options.offline {
+                report.skipped += 1;
                 continue;
             } else {
                 &mut external
