@@ -455,9 +455,47 @@ fn write_meta(
         &dir.join(META_FOLDER).join("redirects.conf"),
         redirects.as_bytes(),
     )?;
+    write_file(
+        &dir.join(META_FOLDER).join("upstream.conf"),
+        nginx_upstream(manifest).as_bytes(),
+    )?;
     let server = nginx_server(dir, manifest, security);
     write_file(&dir.join(META_FOLDER).join("nginx.conf"), server.as_bytes())
 }
+
+/// The public listener's default address, where the mirror sends what it cannot serve.
+const DEFAULT_ORIGIN: &str = "127.0.0.1:8080";
+
+/// Returns the name of the nginx upstream of a site's platform, unique per site so that the
+/// mirrors of several sites share one nginx.
+fn upstream_name(manifest: &Manifest) -> String {
+    format!("jiyue_platform_{}", manifest.site_code)
+}
+
+/// Builds the `upstream` block (for nginx's `http` level) of the platform that answers the
+/// forms, the search and the API behind the mirror.
+fn nginx_upstream(manifest: &Manifest) -> String {
+    format!(
+        "# The platform behind the static mirror of site {code}: forms, search, the API and the\n\
+         # citizen account go there. Point it at the platform's public listener.\n\
+         upstream {name} {{\n    server {DEFAULT_ORIGIN};\n    keepalive 16;\n}}\n",
+        code = manifest.site_code,
+        name = upstream_name(manifest),
+    )
+}
+
+/// The paths a static mirror cannot answer: interactive pages and forms, the search and the
+/// JSON API, as nginx location matches. They mirror `citizen::is_interactive` and
+/// [`is_skipped`].
+const DYNAMIC_LOCATIONS: [&str; 7] = [
+    "= /search",
+    "^~ /api/",
+    "^~ /account/",
+    "= /hudong/write",
+    "= /zhaocuo",
+    "= /ysqgk",
+    "~ ^/hudong/zj/[^/]+/opinion$",
+];
 
 /// Quotes a value for an nginx configuration file.
 fn nginx_quote(value: &str) -> String {
@@ -524,6 +562,16 @@ fn nginx_server(dir: &Path, manifest: &Manifest, security: &HeaderMap) -> String
         "    location ^~ /{META_FOLDER}/ {{ return 404; }}\n    include {};\n",
         nginx_quote(&format!("{root}/{META_FOLDER}/redirects.conf"))
     ));
+    let upstream = upstream_name(manifest);
+    for location in DYNAMIC_LOCATIONS {
+        text.push_str(&format!(
+            "    location {location} {{\n        proxy_pass http://{upstream};\n\
+             \x20       proxy_http_version 1.1;\n        proxy_set_header Connection \"\";\n\
+             \x20       proxy_set_header Host $host;\n\
+             \x20       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n\
+             \x20       proxy_set_header X-Forwarded-Proto $scheme;\n    }}\n"
+        ));
+    }
     for entry in &manifest.files {
         if entry.content_type.is_empty() {
             continue;

@@ -379,3 +379,100 @@ fn standards_and_export_commands() {
     assert!(!output.status.success());
     assert!(output_text(&output).contains("site 2299999999 not found"));
 }
+
+/// Stops the nginx it holds when dropped: SIGTERM lets the master stop its worker too, where
+/// SIGKILL would leave the worker running.
+struct Nginx(std::process::Child);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let stopped = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status();
+        if !stopped.is_ok_and(|status| status.success()) {
+            let _ = self.0.kill();
+        }
+        let _ = self.0.wait();
+    }
+}
+
+/// Serves an export with the real nginx and its generated configuration: pages come from the
+/// folder, while the forms and the search go to the platform behind it.
+#[tokio::test]
+async fn nginx_mirror_sends_forms_to_platform() {
+    let server = start_demo("sqlite").await;
+    let dir = tempfile::tempdir().unwrap();
+    let mirror = dir.path().join("mirror");
+    export_site(&app(&server), PORTAL, &mirror).await.unwrap();
+
+    // The operator points the upstream at the platform and the server block at its port.
+    let port = crate::support::free_port();
+    let meta = mirror.join(".jiyue");
+    let upstream = std::fs::read_to_string(meta.join("upstream.conf")).unwrap();
+    assert!(upstream.contains("server 127.0.0.1:8080;"), "{upstream}");
+    let upstream = upstream.replace("127.0.0.1:8080", &format!("127.0.0.1:{}", server.port));
+    std::fs::write(meta.join("upstream.conf"), upstream).unwrap();
+    let block = std::fs::read_to_string(meta.join("nginx.conf")).unwrap();
+    let block = block.replace("listen 80;", &format!("listen 127.0.0.1:{port};"));
+    std::fs::write(meta.join("nginx.conf"), block).unwrap();
+    let prefix = dir.path().join("nginx");
+    std::fs::create_dir_all(prefix.join("logs")).unwrap();
+    let main = format!(
+        "daemon off;\nuser root;\nworker_processes 1;\npid {prefix}/nginx.pid;\n\
+         error_log {prefix}/logs/error.log;\nevents {{ worker_connections 64; }}\n\
+         http {{\n  access_log off;\n  client_body_temp_path {prefix}/body;\n\
+         \x20 proxy_temp_path {prefix}/proxy;\n  fastcgi_temp_path {prefix}/fastcgi;\n\
+         \x20 uwsgi_temp_path {prefix}/uwsgi;\n  scgi_temp_path {prefix}/scgi;\n\
+         \x20 include {meta}/upstream.conf;\n  include {meta}/nginx.conf;\n}}\n",
+        prefix = prefix.display(),
+        meta = meta.display(),
+    );
+    std::fs::write(prefix.join("nginx.conf"), main).unwrap();
+    let child = Command::new("nginx")
+        .arg("-p")
+        .arg(&prefix)
+        .arg("-c")
+        .arg(prefix.join("nginx.conf"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("nginx is installed (Debian package nginx)");
+    let _nginx = Nginx(child);
+
+    let client = reqwest::Client::builder()
+        .resolve(PORTAL_HOST, ([127, 0, 0, 1], port).into())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let url = |path: &str| format!("http://{PORTAL_HOST}:{port}{path}");
+    let mut home = None;
+    for _ in 0..100 {
+        if let Ok(response) = client.get(url("/")).send().await {
+            home = Some(response);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let home = home.expect("nginx did not start");
+    assert_eq!(home.status(), 200);
+    let exported = std::fs::read(mirror.join("index.html")).unwrap();
+    assert_eq!(home.bytes().await.unwrap().as_ref(), exported.as_slice());
+
+    for path in ["/zhaocuo", "/search?q=%E5%90%89%E6%9E%97"] {
+        let response = client.get(url(path)).send().await.unwrap();
+        let status = response.status().as_u16();
+        let body = response.text().await.unwrap();
+        assert_eq!(status, 200, "{path} through the mirror: {body}");
+        assert!(
+            body.contains("<form"),
+            "{path} is the platform's page: {body}"
+        );
+    }
+    // Writing a message needs a citizen account, so the platform sends the visitor to sign in,
+    // through the mirror as directly.
+    let write = client.get(url("/hudong/write")).send().await.unwrap();
+    let (status, _) = served(&server, "/hudong/write").await;
+    assert_eq!(write.status().as_u16(), status);
+    assert_eq!(status, 303);
+}
