@@ -8,6 +8,7 @@
 
 mod checks;
 mod deliver;
+mod jobs;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,7 +21,9 @@ use jiyue_notify::MailChannel;
 use crate::App;
 
 pub(crate) use deliver::summary;
+pub use checks::run_due;
 pub use deliver::{webhook_signature, Webhook, WEBHOOK_SIGNATURE_HEADER};
+pub use jobs::{LinkSchedule, Mirror, ServedCheck, TAMPER_EVERY_MINUTES};
 
 /// Roles whose holders hear of a site's alerts first: the site's administrators.
 const FIRST_ROLES: [&str; 1] = ["site_admin"];
@@ -47,6 +50,18 @@ pub struct DeskConfig {
     pub admin_url: String,
     /// Whether webhooks may point at private and loopback addresses (tests only).
     pub allow_private: bool,
+    /// When the freshness check warns before the national veto lines.
+    pub freshness: jiyue_monitor::FreshnessRules,
+    /// Thresholds of the availability check.
+    pub availability: jiyue_monitor::availability::AvailabilityRules,
+    /// Thresholds of the security signals, applied to `App::signals` at start.
+    pub signals: jiyue_monitor::signals::SignalRules,
+    /// Static export folders checked for tampering every 15 minutes.
+    pub mirrors: Vec<Mirror>,
+    /// The check of served pages against the ledger; `None` leaves it off.
+    pub served: Option<ServedCheck>,
+    /// The schedule and options of the link check.
+    pub links: LinkSchedule,
 }
 
 impl std::fmt::Debug for DeskConfig {
@@ -59,6 +74,12 @@ impl std::fmt::Debug for DeskConfig {
             .field("webhooks", &self.webhooks.len())
             .field("admin_url", &self.admin_url)
             .field("allow_private", &self.allow_private)
+            .field("freshness", &self.freshness)
+            .field("availability", &self.availability)
+            .field("signals", &self.signals)
+            .field("mirrors", &self.mirrors)
+            .field("served", &self.served)
+            .field("links", &self.links)
             .finish()
     }
 }
@@ -73,6 +94,12 @@ impl Default for DeskConfig {
             webhooks: Vec::new(),
             admin_url: String::new(),
             allow_private: false,
+            freshness: jiyue_monitor::FreshnessRules::default(),
+            availability: jiyue_monitor::availability::AvailabilityRules::default(),
+            signals: jiyue_monitor::signals::SignalRules::default(),
+            mirrors: Vec::new(),
+            served: None,
+            links: LinkSchedule::default(),
         }
     }
 }

@@ -34,6 +34,7 @@ mod hostile;
 mod monitor_alerts;
 mod monitor_fresh;
 mod monitor_probe;
+mod monitor_schedule;
 mod monitor_scores;
 mod protocol;
 mod restart;
