@@ -385,7 +385,13 @@ pub fn link_schedule(
     let mut schedule = jiyue_web::monitor::LinkSchedule::default();
     let http = &mut schedule.options.http;
     if let Some(hours) = file.every_hours {
-        in_range("every_hours", u64::from(hours), 1, u64::from(MAX_LINK_HOURS), "hours")?;
+        in_range(
+            "every_hours",
+            u64::from(hours),
+            1,
+            u64::from(MAX_LINK_HOURS),
+            "hours",
+        )?;
         schedule.every = chrono::Duration::hours(i64::from(hours));
     }
     if let Some(count) = file.max_concurrency {
@@ -505,6 +511,67 @@ mod tests {
 
         let error = toml::from_str::<ConfigFile>("[admin]\nidle = 3\n").unwrap_err();
         assert!(error.to_string().contains("idle"));
+    }
+
+    #[test]
+    fn link_schedule_defaults_and_demo() {
+        let schedule = link_schedule(None, false).unwrap();
+        assert_eq!(schedule.every, chrono::Duration::hours(24));
+        assert!(!schedule.options.offline);
+        assert!(schedule.options.include_fragments);
+        assert!(link_schedule(None, true).unwrap().options.offline);
+
+        let file: ConfigFile = toml::from_str(
+            "[monitor.links]\nexternal = true\nevery_hours = 6\nper_host_interval_ms = 0\n\
+             timeout_secs = 5\nmax_concurrency = 4\nper_host_concurrency = 1\n",
+        )
+        .unwrap();
+        let links = file
+            .monitor
+            .as_ref()
+            .and_then(|monitor| monitor.links.as_ref());
+        let schedule = link_schedule(links, true).unwrap();
+        assert!(!schedule.options.offline, "the file wins over demo mode");
+        assert_eq!(schedule.every, chrono::Duration::hours(6));
+        assert_eq!(
+            schedule.options.http.per_host_interval,
+            std::time::Duration::ZERO
+        );
+        assert_eq!(
+            schedule.options.http.timeout,
+            std::time::Duration::from_secs(5)
+        );
+        assert_eq!(schedule.options.http.max_concurrency, 4);
+        assert_eq!(schedule.options.http.per_host_concurrency, 1);
+    }
+
+    #[test]
+    fn monitor_rules_are_read_and_checked() {
+        let file: ConfigFile = toml::from_str(
+            "[monitor.freshness]\nhome_warning_days = 7\n\
+             [monitor.availability]\nwarn_percent = 3.5\n\
+             [monitor.signals]\nrate_max_requests = 50\n",
+        )
+        .unwrap();
+        let mut desk = jiyue_web::monitor::DeskConfig::default();
+        monitor_rules(file.monitor.as_ref().unwrap(), &mut desk).unwrap();
+        assert_eq!(desk.freshness.home_warning_days, 7);
+        assert_eq!(
+            desk.freshness.blank_warning_columns, 2,
+            "others keep defaults"
+        );
+        assert_eq!(desk.availability.warn_percent, 3.5);
+        assert_eq!(desk.signals.rate_max_requests, 50);
+
+        let file: ConfigFile =
+            toml::from_str("[monitor.freshness]\nblank_warning_columns = 5\n").unwrap();
+        let error = monitor_rules(file.monitor.as_ref().unwrap(), &mut desk)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("[monitor.freshness]") && error.contains("blank_warning_columns = 5"),
+            "{error}"
+        );
     }
 
     #[test]

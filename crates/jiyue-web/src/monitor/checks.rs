@@ -79,7 +79,10 @@ async fn run_watch_jobs(app: &Arc<App>) {
     let desk = app.desk();
     let tamper_every = Duration::minutes(jobs::TAMPER_EVERY_MINUTES);
     if !desk.mirrors.is_empty() {
-        run_job(app, "tamper-export", tamper_every, || jobs::tamper_export(app)).await;
+        run_job(app, "tamper-export", tamper_every, || {
+            jobs::tamper_export(app)
+        })
+        .await;
     }
     if let Some(served) = &desk.served {
         run_job(app, "tamper-served", tamper_every, || {

@@ -34,7 +34,7 @@ pub struct ServedCheck {
     /// Whether base URLs may resolve to private and loopback addresses (tests only).
     pub allow_private: bool,
     /// The address to fetch a site through instead of its public base URL, such as the CDN's
-    /// address; requests still carry the site's own `Host` header.
+    /// address. Requests still carry the site's own `Host` header.
     pub urls: BTreeMap<SiteId, String>,
 }
 
@@ -73,7 +73,7 @@ const NOT_HANDLED: &str = "false";
 
 /// Checks every mirror and raises its faults with the mirror's site as scope. Altered and
 /// missing files are rewritten and planted ones removed before this returns, so every fault
-/// carries `handled = "true"`; a mirror whose check fails is reported and the others still run.
+/// carries `handled = "true"`. A mirror whose check fails is logged, and the others still run.
 pub(super) async fn tamper_export(app: &Arc<App>) -> Result<String, String> {
     let desk = app.desk();
     let mut by_site: BTreeMap<SiteId, Vec<Fault>> = BTreeMap::new();
@@ -92,7 +92,11 @@ pub(super) async fn tamper_export(app: &Arc<App>) -> Result<String, String> {
                     dir = %mirror.dir.display(),
                     "checking an export mirror failed"
                 );
-                failed.push(format!("{} {}: {error}", mirror.site_code, mirror.dir.display()));
+                failed.push(format!(
+                    "{} {}: {error}",
+                    mirror.site_code,
+                    mirror.dir.display()
+                ));
             }
         }
     }
@@ -104,8 +108,8 @@ pub(super) async fn tamper_export(app: &Arc<App>) -> Result<String, String> {
 }
 
 /// Fetches every site's ledgered pages through its public address (or the configured
-/// override) and raises the faults per site. A fault's `handled` argument says whether the
-/// same address served the right version again after this node's cache was refreshed.
+/// override) and raises the faults per site. A fault's `handled` argument is `"true"` when the
+/// same address serves the right version again after this node's cache was refreshed.
 pub(super) async fn tamper_served(app: &Arc<App>, served: &ServedCheck) -> Result<String, String> {
     let directory = app.directory();
     let mut sites: Vec<_> = directory.sites.values().collect();
@@ -118,7 +122,7 @@ pub(super) async fn tamper_served(app: &Arc<App>, served: &ServedCheck) -> Resul
         };
         let base = served.urls.get(&site.id).cloned().unwrap_or(public);
         if let Err(error) = check_address(&base, served.allow_private).await {
-            tracing::warn!(site = site.code, base, %error, "served pages not checked");
+            tracing::warn!(site = site.code, base, %error, "served pages were not checked");
             failed.push(format!("{}: {error}", site.code));
             continue;
         }
@@ -133,10 +137,11 @@ pub(super) async fn tamper_served(app: &Arc<App>, served: &ServedCheck) -> Resul
         let mut marked = Vec::with_capacity(faults.len());
         for fault in faults {
             let handled = served_again(app, &host, &fault).await;
-            marked.push(fault.arg("place", "served").arg(
-                "handled",
-                if handled { HANDLED } else { NOT_HANDLED },
-            ));
+            marked.push(
+                fault
+                    .arg("place", "served")
+                    .arg("handled", if handled { HANDLED } else { NOT_HANDLED }),
+            );
         }
         lines.push(raise_place(app, site.id, "served", &marked).await?);
     }
@@ -312,9 +317,10 @@ pub fn split_home(mut fault: Fault) -> Fault {
     if let Some(url) = fault.args.remove("page") {
         fault.args.insert("url".to_string(), url);
     }
-    fault
-        .args
-        .insert("page".to_string(), if home { "home" } else { "inner" }.to_string());
+    fault.args.insert(
+        "page".to_string(),
+        if home { "home" } else { "inner" }.to_string(),
+    );
     fault.message = if home {
         "monitor-links-home"
     } else {

@@ -20,8 +20,8 @@ use jiyue_notify::MailChannel;
 
 use crate::App;
 
-pub(crate) use deliver::summary;
 pub use checks::run_due;
+pub(crate) use deliver::summary;
 pub use deliver::{webhook_signature, Webhook, WEBHOOK_SIGNATURE_HEADER};
 pub use jobs::{LinkSchedule, Mirror, ServedCheck, TAMPER_EVERY_MINUTES};
 

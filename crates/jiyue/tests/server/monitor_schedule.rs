@@ -1,9 +1,9 @@
-//! The `[monitor]` settings of the scheduled checks on the real server: a mirror of a static
-//! export is checked by the "tamper-export" job, which restores an altered file, removes a
-//! planted one and raises critical alerts shown on the dashboard; the "links" job finds a
-//! broken link planted in a published item and one in every page's footer, keeping home and
-//! inner pages apart; and an invalid value in each new section stops `jiyue serve` with a
-//! message naming the key and the value.
+//! The `[monitor]` settings of the scheduled checks on the real server. The "tamper-export"
+//! job restores an altered file of a mirror, removes a planted one and raises critical alerts
+//! shown on the dashboard. The "tamper-served" job fetches pages through the configured
+//! override address. The "links" job finds a broken link planted in a published item and one
+//! in every page's footer, and keeps home and inner pages apart. An invalid value in each new
+//! section stops `jiyue serve` with a message naming the key and the value.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -15,7 +15,9 @@ use jiyue_db::{AlertFilter, AlertRecord, GrantRef, NewSite, Scope};
 use jiyue_web::export::{export_site, read_manifest};
 
 use crate::admin_support::{create_account, AdminClient};
-use crate::support::{backends, start_demo, start_demo_config, start_demo_with, TestServer};
+use crate::support::{
+    backends, free_port, start_demo, start_demo_config, start_demo_with, TestServer,
+};
 
 const PORTAL: &str = "2200000001";
 const PORTAL_HOST: &str = "www.jl.localhost";
@@ -56,13 +58,42 @@ fn args(alert: &AlertRecord) -> serde_json::Map<String, serde_json::Value> {
 }
 
 fn arg<'a>(args: &'a serde_json::Map<String, serde_json::Value>, name: &str) -> &'a str {
-    args.get(name).and_then(|value| value.as_str()).unwrap_or("")
+    args.get(name)
+        .and_then(|value| value.as_str())
+        .unwrap_or("")
 }
 
-/// Makes job `name` due and runs every due job, as the monitor loop does.
+/// Runs job `name` once after everything the test did so far, as the monitor loop does, and
+/// returns when that run has finished. The server's own loop may take the job first, so the
+/// clock moves one second, and a finished run that started at or after it counts, whichever
+/// node ran it.
 async fn run_job_now(server: &TestServer, name: &str) {
-    server.app().db.run_monitor_job_now(name).await.unwrap();
-    jiyue_web::monitor::run_due(&app(server)).await;
+    server.clock.advance(chrono::Duration::seconds(1));
+    let after = jiyue_core::Clock::now(server.clock.as_ref());
+    for _ in 0..20 {
+        let job = wait_idle(server, name).await;
+        if job.is_some_and(|job| job.last_started_at.is_some_and(|started| started >= after)) {
+            return;
+        }
+        server.app().db.run_monitor_job_now(name).await.unwrap();
+        jiyue_web::monitor::run_due(&app(server)).await;
+    }
+    panic!("job {name} did not run");
+}
+
+/// Waits until no node holds the lease of job `name`, and returns the job.
+async fn wait_idle(server: &TestServer, name: &str) -> Option<jiyue_db::MonitorJob> {
+    for _ in 0..1200 {
+        let jobs = server.app().db.monitor_jobs().await.unwrap();
+        let job = jobs.into_iter().find(|job| job.name == name);
+        match job {
+            Some(job) if job.lease_until.is_some() => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            other => return other,
+        }
+    }
+    panic!("job {name} still runs after two minutes");
 }
 
 #[tokio::test]
@@ -74,26 +105,48 @@ async fn mirror_tampering_is_restored_and_alerted() {
         export_site(&app(&first), PORTAL, mirror.path())
             .await
             .unwrap();
-        let data = first.stop_keeping_data().await;
-        let config = data.path().join("jiyue.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "[[monitor.mirrors]]\nsite = \"{PORTAL}\"\ndir = \"{}\"\n\n\
-                 [monitor.links]\nexternal = false\n",
-                mirror.path().display()
-            ),
-        )
-        .unwrap();
-        let server = start_demo_with(backend, data, |args| {
-            args.data.config = Some(config);
-            args.trusted_proxies = Some("127.0.0.1".into());
-        })
-        .await;
+        let mirror_config = format!(
+            "[[monitor.mirrors]]\nsite = \"{PORTAL}\"\ndir = \"{}\"\n\n\
+             [monitor.links]\nexternal = false\n",
+            mirror.path().display()
+        );
+        // The checking server must read the database the export came from. On SQLite it
+        // restarts on the same data folder. On PostgreSQL a second node joins the first
+        // one's database, which stays up until the end.
+        let (server, _first) = if backend == "postgres" {
+            let database_url = first.database_url().unwrap();
+            let data = tempfile::tempdir().unwrap();
+            let config = data.path().join("jiyue.toml");
+            std::fs::write(&config, &mirror_config).unwrap();
+            let server = start_demo_with(backend, data, |args| {
+                args.data.config = Some(config);
+                args.data.database_url = Some(database_url);
+                args.trusted_proxies = Some("127.0.0.1".into());
+            })
+            .await;
+            (server, Some(first))
+        } else {
+            let data = first.stop_keeping_data().await;
+            let config = data.path().join("jiyue.toml");
+            std::fs::write(&config, &mirror_config).unwrap();
+            let server = start_demo_with(backend, data, |args| {
+                args.data.config = Some(config);
+                args.trusted_proxies = Some("127.0.0.1".into());
+            })
+            .await;
+            (server, None)
+        };
         let portal = site_id(&server, PORTAL).await;
         let desk = server.app().desk();
         assert_eq!(desk.mirrors.len(), 1, "{backend}");
         assert_eq!(desk.mirrors[0].site_id, portal, "{backend}");
+
+        // A first run records this server's renders in the ledger and finds nothing.
+        run_job_now(&server, "tamper-export").await;
+        assert!(
+            live_alerts(&server, "tampering", portal).await.is_empty(),
+            "{backend}: the fresh export is clean"
+        );
 
         let home = mirror.path().join("index.html");
         let mut altered = std::fs::read(&home).unwrap();
@@ -117,7 +170,10 @@ async fn mirror_tampering_is_restored_and_alerted() {
         assert!(!planted.exists(), "{backend}: planted file removed");
         let manifest = read_manifest(mirror.path()).unwrap();
         assert!(
-            manifest.files.iter().all(|file| file.path != "/planted.html"),
+            manifest
+                .files
+                .iter()
+                .all(|file| file.path != "/planted.html"),
             "{backend}: planted file not listed"
         );
 
@@ -169,6 +225,82 @@ async fn mirror_tampering_is_restored_and_alerted() {
         run_job_now(&server, "tamper-export").await;
         let alerts = live_alerts(&server, "tampering", portal).await;
         assert!(alerts.is_empty(), "{backend}: {alerts:#?}");
+    }
+}
+
+#[tokio::test]
+async fn served_tampering_uses_the_override_address() {
+    for backend in backends() {
+        let port = free_port();
+        let config = format!(
+            "[monitor.served]\nenabled = true\nallow_private = true\nmax_pages = 50\n\n\
+             [monitor.served.urls]\n\"{PORTAL}\" = \"http://127.0.0.1:{port}/\"\n\n\
+             [monitor.links]\nexternal = false\n"
+        );
+        let server = start_demo_config(backend, &config, Some(port)).await;
+        let app = app(&server);
+        let portal = site_id(&server, PORTAL).await;
+        let served = app.desk().served.clone().unwrap();
+        assert_eq!(
+            served.urls.get(&portal).map(String::as_str),
+            Some(format!("http://127.0.0.1:{port}").as_str()),
+            "{backend}"
+        );
+
+        // The export records every page in the ledger. Then this node's cached home page is
+        // replaced by altered bytes, as a tampered cache would contain them.
+        let mirror = tempfile::tempdir().unwrap();
+        export_site(&app, PORTAL, mirror.path()).await.unwrap();
+        let response = server
+            .raw
+            .get(server.url(PORTAL_HOST, "/"))
+            .send()
+            .await
+            .unwrap();
+        let original = response.bytes().await.unwrap();
+        let cached = app.cache.get(portal, "/").unwrap();
+        let mut identity = cached.identity.clone();
+        identity.body = String::from_utf8_lossy(&original)
+            .replacen("</main>", "<p>篡改</p></main>", 1)
+            .into_bytes()
+            .into();
+        identity.headers.remove("content-length");
+        let altered = Arc::new(jiyue_web::cache::CachedPage {
+            status: cached.status,
+            identity,
+            gzip: None,
+            brotli: None,
+            tags: cached.tags.clone(),
+        });
+        app.cache.insert(portal, "/", altered, app.cache.epoch());
+        let (_, tampered) = server.get(PORTAL_HOST, "/").await;
+        assert!(tampered.contains("<p>篡改</p>"), "{backend}: cache altered");
+
+        run_job_now(&server, "tamper-served").await;
+
+        let alerts = live_alerts(&server, "tampering", portal).await;
+        assert_eq!(alerts.len(), 1, "{backend}: {alerts:#?}");
+        let args = args(&alerts[0]);
+        assert_eq!(alerts[0].severity, "critical", "{backend}");
+        assert_eq!(arg(&args, "path"), "/", "{backend}: {args:?}");
+        assert_eq!(arg(&args, "place"), "served", "{backend}: {args:?}");
+        assert_eq!(arg(&args, "handled"), "true", "{backend}: {args:?}");
+        assert_eq!(
+            arg(&args, "location"),
+            format!("http://127.0.0.1:{port}/"),
+            "{backend}: fetched through the override address"
+        );
+        let response = server
+            .raw
+            .get(server.url(PORTAL_HOST, "/"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.bytes().await.unwrap(),
+            original,
+            "{backend}: the right page is served again"
+        );
     }
 }
 
@@ -276,6 +408,28 @@ async fn broken_links_split_home_and_inner() {
             assert_eq!(alert.severity, "warning", "{backend}");
         }
 
+        // The dashboard shows both kinds in words, from the desk's own messages.
+        let account = create_account(
+            &server,
+            "yunwei",
+            Role::SystemAdmin,
+            GrantRef::Platform,
+            true,
+        )
+        .await;
+        let admin = AdminClient::new(&server);
+        admin.sign_in(&server, &account).await;
+        let dashboard = admin.get("/monitor?check=links").await;
+        assert_eq!(dashboard.status, 200, "{backend}: {}", dashboard.body);
+        assert!(
+            dashboard.body.contains("首页链接不可用："),
+            "{backend}: no home page alert on the dashboard"
+        );
+        assert!(
+            dashboard.body.contains("内页链接不可用："),
+            "{backend}: no inner page alert on the dashboard"
+        );
+
         // The portal's pages link to neither address.
         let portal = site_id(&server, PORTAL).await;
         let portal_alerts = live_alerts(&server, "links", portal).await;
@@ -298,7 +452,13 @@ fn serve_with(config: &str, demo: bool) -> String {
     let data = dir.path().join("data");
     let mut command = Command::new(env!("CARGO_BIN_EXE_jiyue"));
     command
-        .args(["serve", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--admin-listen",
+            "127.0.0.1:0",
+        ])
         .arg("--data-dir")
         .arg(&data)
         .arg("--config")
@@ -339,10 +499,7 @@ fn invalid_monitor_settings_stop_serve() {
             "[monitor.freshness]\nhome_warning_days = 20\n",
             &["home_warning_days = 20", "1 to 14"],
         ),
-        (
-            "[monitor.freshness]\nhome_warning = 3\n",
-            &["home_warning"],
-        ),
+        ("[monitor.freshness]\nhome_warning = 3\n", &["home_warning"]),
         (
             "[monitor.availability]\nperiod_days = 0\n",
             &["[monitor.availability]", "period_days 0", "1 to 366"],
@@ -350,6 +507,10 @@ fn invalid_monitor_settings_stop_serve() {
         (
             "[monitor.signals]\nrate_max_requests = 0\n",
             &["[monitor.signals]", "rate_max_requests 0", "1 or more"],
+        ),
+        (
+            "[monitor.signals]\nrate_window_secs = 7200\n",
+            &["rate_window_secs 7200", "1 to 3600"],
         ),
         (
             "[[monitor.mirrors]]\nsite = \"2299999999\"\ndir = \"/tmp\"\n",
