@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use http::StatusCode;
 use jiyue_db::{sm3_hex, AlertFilter, SiteId};
-use jiyue_monitor::links::{check_pages, DbResolver, LinkOptions, Url};
+use jiyue_monitor::links::{
+    check_pages, InternalResolver, LinkOptions, Resolution, ResolveError, Url,
+};
 use jiyue_monitor::{Check, Fault};
 
 use super::{queue_event, raise_events};
@@ -255,12 +257,15 @@ async fn raise_place(
 
 /// Checks the links of every published page of every site. Pages are rendered in process the
 /// way the static export crawls a site, links to the platform's own sites are resolved
-/// through the routes table, and the rest are fetched over HTTP unless the schedule is
-/// offline. Each site's faults are raised with the site as scope; every fault's `page`
+/// through the public request path in process, and the rest are fetched over HTTP unless the
+/// schedule is offline. Each site's faults are raised with the site as scope; every fault's `page`
 /// argument is `home` or `inner` and its `url` argument the page's address.
 pub(super) async fn links(app: &Arc<App>, options: &LinkOptions) -> Result<String, String> {
     let directory = app.directory();
-    let resolver = DbResolver::new(app.db.clone(), own_hosts(app));
+    let resolver = AppResolver {
+        app: app.clone(),
+        hosts: own_hosts(app),
+    };
     let mut sites: Vec<_> = directory.sites.values().collect();
     sites.sort_by_key(|site| site.id);
     let mut home = 0;
@@ -328,6 +333,55 @@ pub fn split_home(mut fault: Fault) -> Fault {
     }
     .to_string();
     fault
+}
+
+/// Resolves links to the hosted sites by handling a request for them in process, exactly as
+/// the public listener would, with no network. Unlike the routes table alone, this also finds
+/// the pages the web crate routes itself, such as service guides, the error-report form and
+/// citizen pages.
+struct AppResolver {
+    app: Arc<App>,
+    hosts: HashMap<String, SiteId>,
+}
+
+impl InternalResolver for AppResolver {
+    fn is_internal(&self, url: &Url) -> bool {
+        matches!(url.scheme(), "http" | "https")
+            && url
+                .host_str()
+                .is_some_and(|host| self.hosts.contains_key(&host.to_ascii_lowercase()))
+    }
+
+    async fn resolve(&self, url: &Url, want_html: bool) -> Result<Resolution, ResolveError> {
+        let site = url
+            .host_str()
+            .and_then(|host| self.hosts.get(&host.to_ascii_lowercase()));
+        let Some((host, _)) = site.and_then(|site| site_host(&self.app, *site)) else {
+            return Ok(Resolution::Missing { status: 404 });
+        };
+        let target = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_string(),
+        };
+        let response = fetch(&self.app, &host, &target).await;
+        if response.status.is_redirection() {
+            let location = response
+                .headers
+                .get(http::header::LOCATION)
+                .and_then(|value| value.to_str().ok());
+            if let Some(location) = location {
+                return Ok(Resolution::Redirect(location.to_string()));
+            }
+        }
+        if !response.status.is_success() {
+            return Ok(Resolution::Missing {
+                status: response.status.as_u16(),
+            });
+        }
+        let html = (want_html && response.content_type().contains("html"))
+            .then(|| String::from_utf8_lossy(&response.body).into_owned());
+        Ok(Resolution::Found { html })
+    }
 }
 
 /// Returns every host name of the hosted sites, primary and alias, as served and as linked.

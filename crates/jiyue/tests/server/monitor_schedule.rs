@@ -430,16 +430,20 @@ async fn broken_links_split_home_and_inner() {
             "{backend}: no inner page alert on the dashboard"
         );
 
-        // The portal's pages link to neither address.
+        // The demo's own links all work, so only the two planted addresses are reported:
+        // pages the web crate routes itself (service guides, forms) are not false alarms.
+        for alert in &alerts {
+            let args = args(alert);
+            let target = arg(&args, "target");
+            assert!(
+                target.ends_with("/static/no-such-script.js")
+                    || target.ends_with("/yw/no-such-page.html"),
+                "{backend}: unexpected broken link {args:?}"
+            );
+        }
         let portal = site_id(&server, PORTAL).await;
         let portal_alerts = live_alerts(&server, "links", portal).await;
-        assert!(
-            portal_alerts.iter().all(|alert| {
-                let args = args(alert);
-                !arg(&args, "target").contains("no-such")
-            }),
-            "{backend}: {portal_alerts:#?}"
-        );
+        assert!(portal_alerts.is_empty(), "{backend}: {portal_alerts:#?}");
     }
 }
 
