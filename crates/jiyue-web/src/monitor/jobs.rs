@@ -176,7 +176,7 @@ async fn served_again(app: &Arc<App>, host: &str, fault: &Fault) -> bool {
     rendered.status == StatusCode::OK && sm3_hex(&body) == sm3_hex(&rendered.body)
 }
 
-/// Refuses a base URL whose host is or resolves to a private, loopback or link-local address
+/// Rejects a base URL whose host is or resolves to a private, loopback or link-local address
 /// unless `allow_private`.
 async fn check_address(base: &str, allow_private: bool) -> Result<(), String> {
     let url = Url::parse(base).map_err(|error| format!("invalid address {base}: {error}"))?;
@@ -284,7 +284,7 @@ pub(super) async fn links(app: &Arc<App>, options: &LinkOptions) -> Result<Strin
             .await
             .map_err(|error| error.to_string())?;
         if !report.errors.is_empty() {
-            // A lookup that failed is a platform fault; clearing the site's alerts on a partial
+            // A lookup that failed is a platform fault. Clearing the site's alerts on a partial
             // result would hide links that are still broken.
             tracing::error!(
                 site = site.code,
@@ -315,8 +315,8 @@ pub(super) async fn links(app: &Arc<App>, options: &LinkOptions) -> Result<Strin
     Ok(line)
 }
 
-/// Turns a link fault of the link report into the desk's form: `page` says `home` or `inner`,
-/// `url` holds the page's address, and the message is the desk's own.
+/// Turns a link fault of the link report into the desk's form. Its `page` argument is `home`
+/// or `inner`, `url` is the page's address, and the message is the desk's own.
 pub fn split_home(mut fault: Fault) -> Fault {
     let home = fault.message == "links-broken-home";
     if let Some(url) = fault.args.remove("page") {
