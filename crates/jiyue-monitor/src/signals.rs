@@ -60,12 +60,15 @@ impl SignalRules {
                 return Err(format!("invalid security signal {name} 0: set 1 or more"));
             }
         }
-        if self.sign_in_window_secs > 86_400 || self.rate_window_secs > 3_600 {
-            return Err(
-                "invalid security signal window: sign_in_window_secs may be at most 86400 and \
-                 rate_window_secs at most 3600"
-                    .to_string(),
-            );
+        for (name, value, max) in [
+            ("sign_in_window_secs", self.sign_in_window_secs, 86_400),
+            ("rate_window_secs", self.rate_window_secs, 3_600),
+        ] {
+            if value > max {
+                return Err(format!(
+                    "invalid security signal {name} {value}: set 1 to {max} seconds"
+                ));
+            }
         }
         Ok(())
     }

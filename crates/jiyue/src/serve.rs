@@ -146,7 +146,14 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
         cookie_secure,
         clock.clone(),
     )?;
-    let desk = desk_config(&data.data_dir, file.monitor.as_ref(), clock.clone())?;
+    let desk = desk_config(
+        &data.data_dir,
+        file.monitor.as_ref(),
+        clock.clone(),
+        &db,
+        demo,
+    )
+    .await?;
     let app = App::new(
         db,
         search.clone(),
@@ -158,6 +165,7 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
         Some(citizens),
     )
     .await?;
+    app.signals.set_rules(desk.signals.clone());
     app.set_desk(desk);
     if search.needs_rebuild() {
         tracing::info!("search index is new or its schema changed; building it from the database");
@@ -322,23 +330,19 @@ pub fn citizen_services(
     )))
 }
 
-/// Builds the alert desk's settings from the `[monitor]` section: escalation times, the mail
-/// channel (by default the data folder's `outbox-mail`) and the webhooks.
-pub fn desk_config(
+/// Builds the alert desk's settings from the `[monitor]` section; every key left out keeps
+/// its default. Site codes of mirrors and served-page overrides are looked up in `db`, and
+/// `demo` turns off requests to other hosts in the link check unless the file turns them on.
+pub async fn desk_config(
     data_dir: &Path,
     file: Option<&crate::settings::MonitorFile>,
     clock: Arc<dyn Clock>,
+    db: &Db,
+    demo: bool,
 ) -> anyhow::Result<jiyue_web::monitor::DeskConfig> {
     let mut desk = jiyue_web::monitor::DeskConfig::default();
-    let Some(file) = file else {
-        let mail = jiyue_notify::mail_channel_with_clock(
-            &jiyue_notify::MailConfig::folder_in(data_dir),
-            clock,
-        )
-        .context("cannot open the alert mail folder")?;
-        desk.mail = Some(mail);
-        return Ok(desk);
-    };
+    let empty = crate::settings::MonitorFile::default();
+    let file = file.unwrap_or(&empty);
     if let Some(minutes) = file.escalate_critical_minutes {
         if !(5..=10_080).contains(&minutes) {
             anyhow::bail!(
@@ -402,7 +406,114 @@ pub fn desk_config(
         });
     }
     desk.allow_private = file.allow_private.unwrap_or(false);
+    crate::settings::monitor_rules(file, &mut desk)?;
+    desk.links = crate::settings::link_schedule(file.links.as_ref(), demo)?;
+    for (index, mirror) in file.mirrors.iter().flatten().enumerate() {
+        desk.mirrors.push(mirror_config(db, index, mirror).await?);
+    }
+    if let Some(served) = file.served.as_ref() {
+        desk.served = served_config(db, served).await?;
+    }
     Ok(desk)
+}
+
+/// Returns the site of a site code given in `[monitor]`, or an error naming `key` and the code.
+async fn monitor_site(db: &Db, key: &str, code: &str) -> anyhow::Result<jiyue_db::Site> {
+    db.site_by_code(code)
+        .await
+        .with_context(|| format!("looking up site {code} of {key} failed"))?
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "invalid {key} site \"{code}\": no hosted site has this code; give the site \
+                 code (网站标识码) of a hosted site"
+            )
+        })
+}
+
+/// Checks one `[[monitor.mirrors]]` entry: a known site, and a folder holding that site's
+/// export with its manifest.
+async fn mirror_config(
+    db: &Db,
+    index: usize,
+    mirror: &crate::settings::MirrorFile,
+) -> anyhow::Result<jiyue_web::monitor::Mirror> {
+    let key = format!("[[monitor.mirrors]] entry {}", index + 1);
+    let site = monitor_site(db, &key, &mirror.site).await?;
+    let dir = &mirror.dir;
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "invalid {key} dir \"{}\": no such folder; export the site there first with \
+             `jiyue export static --site {} {}`",
+            dir.display(),
+            mirror.site,
+            dir.display()
+        );
+    }
+    let manifest = jiyue_web::export::read_manifest(dir).map_err(|error| {
+        anyhow::anyhow!(
+            "invalid {key} dir \"{}\": {error}; export the site there with \
+             `jiyue export static --site {} {}`",
+            dir.display(),
+            mirror.site,
+            dir.display()
+        )
+    })?;
+    if manifest.site_code != site.code {
+        anyhow::bail!(
+            "invalid {key}: folder \"{}\" holds the export of site {}, not of site {}; \
+             correct the site or the folder",
+            dir.display(),
+            manifest.site_code,
+            site.code
+        );
+    }
+    Ok(jiyue_web::monitor::Mirror {
+        site_id: site.id,
+        site_code: site.code,
+        dir: dir.clone(),
+    })
+}
+
+/// Checks the `[monitor.served]` section; returns `None` when the check is off.
+async fn served_config(
+    db: &Db,
+    served: &crate::settings::ServedFile,
+) -> anyhow::Result<Option<jiyue_web::monitor::ServedCheck>> {
+    let mut check = jiyue_web::monitor::ServedCheck::default();
+    if let Some(pages) = served.max_pages {
+        if !(1..=crate::settings::MAX_SERVED_PAGES).contains(&pages) {
+            anyhow::bail!(
+                "invalid [monitor.served] max_pages {pages}: set 1 to {} pages per site",
+                crate::settings::MAX_SERVED_PAGES
+            );
+        }
+        check.max_pages = pages;
+    }
+    check.allow_private = served.allow_private.unwrap_or(false);
+    for (code, address) in served.urls.iter().flatten() {
+        let key = "[monitor.served.urls]";
+        let site = monitor_site(db, key, code).await?;
+        let url = url::Url::parse(address).map_err(|error| {
+            anyhow::anyhow!(
+                "invalid {key} \"{code}\" = \"{address}\": {error}; write a full address such as \
+                 https://cdn.example.gov.cn"
+            )
+        })?;
+        if !matches!(url.scheme(), "http" | "https")
+            || url.host_str().is_none()
+            || url.query().is_some()
+            || url.fragment().is_some()
+        {
+            anyhow::bail!(
+                "invalid {key} \"{code}\" = \"{address}\": use an http or https address with a \
+                 host and no query or fragment"
+            );
+        }
+        check
+            .urls
+            .insert(site.id, address.trim_end_matches('/').to_string());
+    }
+    Ok(served.enabled.unwrap_or(false).then_some(check))
 }
 
 /// Loads the audit log's chain key from the data folder, creating it on first start.

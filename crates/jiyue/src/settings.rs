@@ -21,6 +21,12 @@ const MAX_LOCKOUT_FAILURES: u32 = 20;
 /// Maximum lock after failed sign-ins, in minutes (one day).
 const MAX_LOCK_MINUTES: u32 = 1440;
 
+/// Maximum pages per site of one run of the served-page check.
+pub const MAX_SERVED_PAGES: usize = 100_000;
+
+/// Maximum hours between two link checks (one week).
+const MAX_LINK_HOURS: u32 = 168;
+
 /// Options shared by every command that opens the platform's data.
 #[derive(Debug, Clone, Default, Args)]
 pub struct DataArgs {
@@ -116,6 +122,64 @@ pub struct MonitorFile {
     /// Webhooks that receive every alert event as JSON.
     pub webhooks: Option<Vec<WebhookFile>>,
     /// Lets webhooks point at private and loopback addresses; for tests only.
+    pub allow_private: Option<bool>,
+    /// `[monitor.freshness]`: when the freshness check warns before the veto lines.
+    pub freshness: Option<jiyue_monitor::FreshnessRules>,
+    /// `[monitor.availability]`: thresholds of the availability check.
+    pub availability: Option<jiyue_monitor::availability::AvailabilityRules>,
+    /// `[monitor.signals]`: thresholds of the security signals.
+    pub signals: Option<jiyue_monitor::signals::SignalRules>,
+    /// `[[monitor.mirrors]]`: static export folders checked for tampering.
+    pub mirrors: Option<Vec<MirrorFile>>,
+    /// `[monitor.served]`: the check of served pages against the page ledger.
+    pub served: Option<ServedFile>,
+    /// `[monitor.links]`: the schedule and options of the link check.
+    pub links: Option<LinksFile>,
+}
+
+/// One `[[monitor.mirrors]]` entry: a folder written by `jiyue export static`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MirrorFile {
+    /// The site code (网站标识码) of the exported site.
+    pub site: String,
+    /// The export folder.
+    pub dir: PathBuf,
+}
+
+/// The `[monitor.served]` section.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServedFile {
+    /// Turns the check on; default off.
+    pub enabled: Option<bool>,
+    /// Pages fetched per site and run at most; default 500.
+    pub max_pages: Option<usize>,
+    /// Lets the addresses resolve to private and loopback addresses; for tests only.
+    pub allow_private: Option<bool>,
+    /// Site code to the address to fetch the site through instead of its public address.
+    pub urls: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// The `[monitor.links]` section.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinksFile {
+    /// Hours between two checks of every published page; default 24.
+    pub every_hours: Option<u32>,
+    /// Whether links to other hosts are requested; default yes, no in demo mode.
+    pub external: Option<bool>,
+    /// Whether fragments (`#name`) are checked against the target page; default yes.
+    pub fragments: Option<bool>,
+    /// Requests to other hosts in flight at once; default 32.
+    pub max_concurrency: Option<usize>,
+    /// Requests to one host in flight at once; default 2.
+    pub per_host_concurrency: Option<usize>,
+    /// Milliseconds between the starts of two requests to one host; default 100.
+    pub per_host_interval_ms: Option<u64>,
+    /// Seconds allowed for one request; default 20.
+    pub timeout_secs: Option<u64>,
+    /// Lets links to private and loopback addresses be requested; for tests only.
     pub allow_private: Option<bool>,
 }
 
@@ -289,6 +353,82 @@ fn parse_allow(entries: &[String]) -> anyhow::Result<Vec<IpBlock>> {
         .collect()
 }
 
+/// Reads and checks the rule sections `[monitor.freshness]`, `[monitor.availability]` and
+/// `[monitor.signals]` into `desk`; a section left out keeps its defaults.
+pub fn monitor_rules(
+    file: &MonitorFile,
+    desk: &mut jiyue_web::monitor::DeskConfig,
+) -> anyhow::Result<()> {
+    if let Some(rules) = &file.freshness {
+        rules
+            .validate()
+            .map_err(|error| anyhow::anyhow!("invalid [monitor.freshness]: {error}"))?;
+        desk.freshness = rules.clone();
+    }
+    if let Some(rules) = &file.availability {
+        rules
+            .validate()
+            .map_err(|error| anyhow::anyhow!("invalid [monitor.availability]: {error}"))?;
+        desk.availability = rules.clone();
+    }
+    if let Some(rules) = &file.signals {
+        rules
+            .validate()
+            .map_err(|error| anyhow::anyhow!("invalid [monitor.signals]: {error}"))?;
+        desk.signals = rules.clone();
+    }
+    Ok(())
+}
+
+/// Reads and checks `[monitor.links]`. Without `external`, links to other hosts are requested
+/// except in demo mode, whose pages should not send requests out of the machine.
+pub fn link_schedule(
+    file: Option<&LinksFile>,
+    demo: bool,
+) -> anyhow::Result<jiyue_web::monitor::LinkSchedule> {
+    let empty = LinksFile::default();
+    let file = file.unwrap_or(&empty);
+    let mut schedule = jiyue_web::monitor::LinkSchedule::default();
+    let http = &mut schedule.options.http;
+    if let Some(hours) = file.every_hours {
+        in_range(
+            "every_hours",
+            u64::from(hours),
+            1,
+            u64::from(MAX_LINK_HOURS),
+            "hours",
+        )?;
+        schedule.every = chrono::Duration::hours(i64::from(hours));
+    }
+    if let Some(count) = file.max_concurrency {
+        in_range("max_concurrency", count as u64, 1, 256, "requests")?;
+        http.max_concurrency = count;
+    }
+    if let Some(count) = file.per_host_concurrency {
+        in_range("per_host_concurrency", count as u64, 1, 16, "requests")?;
+        http.per_host_concurrency = count;
+    }
+    if let Some(millis) = file.per_host_interval_ms {
+        in_range("per_host_interval_ms", millis, 0, 60_000, "milliseconds")?;
+        http.per_host_interval = std::time::Duration::from_millis(millis);
+    }
+    if let Some(secs) = file.timeout_secs {
+        in_range("timeout_secs", secs, 1, 300, "seconds")?;
+        http.timeout = std::time::Duration::from_secs(secs);
+    }
+    http.allow_private = file.allow_private.unwrap_or(false);
+    schedule.options.offline = !file.external.unwrap_or(!demo);
+    schedule.options.include_fragments = file.fragments.unwrap_or(true);
+    Ok(schedule)
+}
+
+fn in_range(key: &str, value: u64, min: u64, max: u64, unit: &str) -> anyhow::Result<()> {
+    if !(min..=max).contains(&value) {
+        bail!("invalid [monitor.links] {key} {value}: set {min} to {max} {unit}");
+    }
+    Ok(())
+}
+
 /// Returns a database URL with its password replaced, for messages and logs.
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -377,6 +517,67 @@ mod tests {
 
         let error = toml::from_str::<ConfigFile>("[admin]\nidle = 3\n").unwrap_err();
         assert!(error.to_string().contains("idle"));
+    }
+
+    #[test]
+    fn link_schedule_defaults_and_demo() {
+        let schedule = link_schedule(None, false).unwrap();
+        assert_eq!(schedule.every, chrono::Duration::hours(24));
+        assert!(!schedule.options.offline);
+        assert!(schedule.options.include_fragments);
+        assert!(link_schedule(None, true).unwrap().options.offline);
+
+        let file: ConfigFile = toml::from_str(
+            "[monitor.links]\nexternal = true\nevery_hours = 6\nper_host_interval_ms = 0\n\
+             timeout_secs = 5\nmax_concurrency = 4\nper_host_concurrency = 1\n",
+        )
+        .unwrap();
+        let links = file
+            .monitor
+            .as_ref()
+            .and_then(|monitor| monitor.links.as_ref());
+        let schedule = link_schedule(links, true).unwrap();
+        assert!(!schedule.options.offline, "the file wins over demo mode");
+        assert_eq!(schedule.every, chrono::Duration::hours(6));
+        assert_eq!(
+            schedule.options.http.per_host_interval,
+            std::time::Duration::ZERO
+        );
+        assert_eq!(
+            schedule.options.http.timeout,
+            std::time::Duration::from_secs(5)
+        );
+        assert_eq!(schedule.options.http.max_concurrency, 4);
+        assert_eq!(schedule.options.http.per_host_concurrency, 1);
+    }
+
+    #[test]
+    fn monitor_rules_are_read_and_checked() {
+        let file: ConfigFile = toml::from_str(
+            "[monitor.freshness]\nhome_warning_days = 7\n\
+             [monitor.availability]\nwarn_percent = 3.5\n\
+             [monitor.signals]\nrate_max_requests = 50\n",
+        )
+        .unwrap();
+        let mut desk = jiyue_web::monitor::DeskConfig::default();
+        monitor_rules(file.monitor.as_ref().unwrap(), &mut desk).unwrap();
+        assert_eq!(desk.freshness.home_warning_days, 7);
+        assert_eq!(
+            desk.freshness.blank_warning_columns, 2,
+            "others keep defaults"
+        );
+        assert_eq!(desk.availability.warn_percent, 3.5);
+        assert_eq!(desk.signals.rate_max_requests, 50);
+
+        let file: ConfigFile =
+            toml::from_str("[monitor.freshness]\nblank_warning_columns = 5\n").unwrap();
+        let error = monitor_rules(file.monitor.as_ref().unwrap(), &mut desk)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("[monitor.freshness]") && error.contains("blank_warning_columns = 5"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -74,3 +74,5 @@ monitor-staff-email-field = Work e-mail address
 monitor-staff-email-hint = Alerts about the sites this account looks after are mailed here. Leave it blank to send no mail; alerts still show on the oversight page.
 monitor-staff-email-submit = Save address
 monitor-notice-email-saved = The alert address is saved.
+monitor-links-home = Broken link on the home page: { $url } links to { $target }, which { links-problem }
+monitor-links-inner = Broken link on an inner page: { $url } links to { $target }, which { links-problem }

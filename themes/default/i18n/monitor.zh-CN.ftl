@@ -74,3 +74,5 @@ monitor-staff-email-field = 工作邮箱
 monitor-staff-email-hint = 该账户负责的网站出现预警时，通知发到这个邮箱。留空则不发邮件，预警仍在“监测预警”页显示。
 monitor-staff-email-submit = 保存邮箱
 monitor-notice-email-saved = 预警邮箱已保存。
+monitor-links-home = 首页链接不可用：{ $url } 上的链接 { $target } { links-problem }
+monitor-links-inner = 内页链接不可用：{ $url } 上的链接 { $target } { links-problem }

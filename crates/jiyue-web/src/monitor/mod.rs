@@ -9,6 +9,7 @@
 mod checks;
 mod deliver;
 pub mod scorecards;
+mod jobs;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,8 +21,10 @@ use jiyue_notify::MailChannel;
 
 use crate::App;
 
+pub use checks::run_due;
 pub(crate) use deliver::summary;
 pub use deliver::{webhook_signature, Webhook, WEBHOOK_SIGNATURE_HEADER};
+pub use jobs::{LinkSchedule, Mirror, ServedCheck, TAMPER_EVERY_MINUTES};
 
 /// Roles whose holders hear of a site's alerts first: the site's administrators.
 const FIRST_ROLES: [&str; 1] = ["site_admin"];
@@ -48,6 +51,18 @@ pub struct DeskConfig {
     pub admin_url: String,
     /// Whether webhooks may point at private and loopback addresses (tests only).
     pub allow_private: bool,
+    /// When the freshness check warns before the national veto lines.
+    pub freshness: jiyue_monitor::FreshnessRules,
+    /// Thresholds of the availability check.
+    pub availability: jiyue_monitor::availability::AvailabilityRules,
+    /// Thresholds of the security signals, applied to `App::signals` at start.
+    pub signals: jiyue_monitor::signals::SignalRules,
+    /// Static export folders checked for tampering every 15 minutes.
+    pub mirrors: Vec<Mirror>,
+    /// The check of served pages against the ledger; `None` leaves it off.
+    pub served: Option<ServedCheck>,
+    /// The schedule and options of the link check.
+    pub links: LinkSchedule,
 }
 
 impl std::fmt::Debug for DeskConfig {
@@ -60,6 +75,12 @@ impl std::fmt::Debug for DeskConfig {
             .field("webhooks", &self.webhooks.len())
             .field("admin_url", &self.admin_url)
             .field("allow_private", &self.allow_private)
+            .field("freshness", &self.freshness)
+            .field("availability", &self.availability)
+            .field("signals", &self.signals)
+            .field("mirrors", &self.mirrors)
+            .field("served", &self.served)
+            .field("links", &self.links)
             .finish()
     }
 }
@@ -74,6 +95,12 @@ impl Default for DeskConfig {
             webhooks: Vec::new(),
             admin_url: String::new(),
             allow_private: false,
+            freshness: jiyue_monitor::FreshnessRules::default(),
+            availability: jiyue_monitor::availability::AvailabilityRules::default(),
+            signals: jiyue_monitor::signals::SignalRules::default(),
+            mirrors: Vec::new(),
+            served: None,
+            links: LinkSchedule::default(),
         }
     }
 }
@@ -385,17 +412,21 @@ pub async fn raise_and_report(
     ))
 }
 
+/// How long after start the loop leaves out the jobs that render every page of every site.
+pub const HEAVY_JOBS_AFTER: Duration = Duration::from_secs(600);
+
 /// Runs the desk's cycle and every due check until `shutdown` turns true.
 ///
-/// The first cycle comes one interval after start, so a starting node serves before it
-/// checks.
+/// The first cycle comes one interval after start, and the link check and the scorecards
+/// wait [`HEAVY_JOBS_AFTER`], so a starting node serves before it checks.
 pub async fn run(app: Arc<App>, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    let started = tokio::time::Instant::now();
     loop {
         tokio::select! {
             _ = tokio::time::sleep(CYCLE_INTERVAL) => {}
             _ = shutdown.changed() => return,
         }
-        checks::run_due(&app).await;
+        checks::run_checks(&app, started.elapsed() >= HEAVY_JOBS_AFTER).await;
         cycle(&app).await;
     }
 }

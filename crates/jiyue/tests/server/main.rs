@@ -36,6 +36,7 @@ mod monitor_analytics;
 mod monitor_fresh;
 mod monitor_probe;
 mod monitor_score_feed;
+mod monitor_schedule;
 mod monitor_scores;
 mod protocol;
 mod restart;
