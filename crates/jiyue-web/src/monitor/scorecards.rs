@@ -19,7 +19,7 @@ use jiyue_monitor::score::{
     rules_from_stored, score, snapshot_month, Observation, ProbeSummary, SiteState, StaleColumn,
 };
 use jiyue_monitor::standards::{check_page, Expected, Problem};
-use jiyue_monitor::{Check, FreshnessRules};
+use jiyue_monitor::Check;
 use jiyue_search::SearchQuery;
 
 use crate::citizen::cases::{citizen_state_key, kind_key};
@@ -198,7 +198,7 @@ async fn fill_freshness(
     states: &mut BTreeMap<SiteId, SiteState>,
 ) -> Result<(), jiyue_db::DbError> {
     let (_, reports) =
-        jiyue_monitor::check_freshness(&app.db, app.clock.as_ref(), &FreshnessRules::default())
+        jiyue_monitor::check_freshness(&app.db, app.clock.as_ref(), &app.desk().freshness)
             .await?;
     for report in reports {
         let Some(state) = states.get_mut(&report.site_id) else {
