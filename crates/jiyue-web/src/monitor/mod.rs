@@ -8,8 +8,8 @@
 
 mod checks;
 mod deliver;
-pub mod scorecards;
 mod jobs;
+pub mod scorecards;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -198,8 +198,7 @@ async fn fill_freshness(
     states: &mut BTreeMap<SiteId, SiteState>,
 ) -> Result<(), jiyue_db::DbError> {
     let (_, reports) =
-        jiyue_monitor::check_freshness(&app.db, app.clock.as_ref(), &app.desk().freshness)
-            .await?;
+        jiyue_monitor::check_freshness(&app.db, app.clock.as_ref(), &app.desk().freshness).await?;
     for report in reports {
         let Some(state) = states.get_mut(&report.site_id) else {
             continue;

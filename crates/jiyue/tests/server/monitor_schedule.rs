@@ -271,6 +271,7 @@ async fn served_tampering_uses_the_override_address() {
             gzip: None,
             brotli: None,
             tags: cached.tags.clone(),
+            view: cached.view,
         });
         app.cache.insert(portal, "/", altered, app.cache.epoch());
         let (_, tampered) = server.get(PORTAL_HOST, "/").await;
