@@ -129,13 +129,9 @@ async fn admin_pages_pass_axe_by_keyboard() {
         .click()
         .await
         .unwrap();
+    let summary = browser.wait_find("[role=alert] a[href='#username']").await;
     browser.wait_loaded().await;
-    assert!(browser
-        .find("[role=alert] a[href='#username']")
-        .await
-        .is_displayed()
-        .await
-        .unwrap());
+    assert!(summary.is_displayed().await.unwrap());
     blocking.extend(blocking_violations(&browser, &axe, "login with error").await);
     save_screenshot(&browser, "admin-login.png").await;
 

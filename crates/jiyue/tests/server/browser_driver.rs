@@ -253,6 +253,23 @@ impl Browser {
         }
     }
 
+    /// Waits until an element matches the CSS `selector`, such as on the page a form submission
+    /// leads to, and returns it; fails naming the page after 20 s. A click starts navigation
+    /// asynchronously, so the old page may still read as loaded right after it.
+    pub async fn wait_find(&self, selector: &str) -> WebElement {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            match self.driver().find(By::Css(selector)).await {
+                Ok(element) => return element,
+                Err(error) if Instant::now() >= deadline => panic!(
+                    "element {selector} not found on {} within 20 s: {error}",
+                    self.url().await
+                ),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    }
+
     /// Returns the first element matching the CSS `selector`, or fails naming the page.
     pub async fn find(&self, selector: &str) -> WebElement {
         match self.driver().find(By::Css(selector)).await {
