@@ -29,7 +29,7 @@ pub const MAX_RESOLUTION_CHARS: usize = 1_000;
 /// Maximum number of rows one alert list returns.
 pub const MAX_ALERT_ROWS: i64 = 500;
 
-/// The most alerts of one check [`Db::alerts_during`] returns for a period.
+/// The maximum number of alerts of one check that [`Db::alerts_during`] returns for a period.
 pub const MAX_PERIOD_ALERT_ROWS: i64 = 10_000;
 
 /// A fault as the desk stores it.

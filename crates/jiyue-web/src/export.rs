@@ -472,7 +472,7 @@ fn upstream_name(manifest: &Manifest) -> String {
     format!("jiyue_platform_{}", manifest.site_code)
 }
 
-/// Builds the `upstream` block (for nginx's `http` level) of the platform that answers the
+/// Builds the `upstream` block (for nginx's `http` level) of the platform that serves the
 /// forms, the search and the API behind the mirror.
 fn nginx_upstream(manifest: &Manifest) -> String {
     format!(
@@ -484,7 +484,7 @@ fn nginx_upstream(manifest: &Manifest) -> String {
     )
 }
 
-/// The paths a static mirror cannot answer: interactive pages and forms, the search and the
+/// The paths a static mirror cannot serve: interactive pages and forms, the search and the
 /// JSON API, as nginx location matches. They mirror `citizen::is_interactive` and
 /// [`is_skipped`].
 const DYNAMIC_LOCATIONS: [&str; 7] = [

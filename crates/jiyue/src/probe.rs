@@ -334,8 +334,8 @@ impl Probe {
         let spooled = read_spool(&self.spool)?;
         let mut stored = 0;
         if !spooled.is_empty() {
-            // A long outage leaves up to a million visits, stored in parts so that no
-            // transaction grows that large; a part stored twice keeps one row per visit.
+            // A long outage leaves up to a million visits, so they are stored in parts to keep
+            // each transaction small. A part stored twice keeps one row per visit.
             for part in spooled.chunks(REPLAY_PART) {
                 stored += db.record_probe_visits(part).await?;
             }

@@ -209,8 +209,8 @@ pub async fn start(args: &ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<Ru
         tokio::spawn(jiyue_web::schedule::run(app.clone(), receiver)),
     ];
     if demo && args.demo_scorecards {
-        // The demo shows its scorecards from the start instead of after the first cycle of
-        // the monitor loop; the jobs table keeps the loop from taking them twice.
+        // The demo shows its scorecards from the start instead of after the monitor loop's
+        // first run. The jobs table keeps the loop from taking them twice.
         let app = app.clone();
         let mut stop = shutdown.subscribe();
         tasks.push(tokio::spawn(async move {

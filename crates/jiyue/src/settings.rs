@@ -51,9 +51,9 @@ pub struct ServeArgs {
     #[arg(long, env = "JIYUE_DEMO")]
     pub demo: bool,
     /// Whether demo mode takes the month's scorecards right after start, so that the
-    /// scorecard pages show every site at once. `jiyue serve` always sets it; code that builds
-    /// these options itself, such as the server tests, leaves it off by default because
-    /// the run renders every page of every site.
+    /// scorecard pages show every site at once. `jiyue serve` always sets it. Code that builds
+    /// these options itself, such as the server tests, leaves it off by default, because the
+    /// run renders every page of every site.
     #[arg(skip = true)]
     pub demo_scorecards: bool,
     /// Address of the public listener [default: 127.0.0.1:8080]

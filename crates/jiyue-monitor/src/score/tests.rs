@@ -313,7 +313,7 @@ fn unknown_rule_is_unmeasured() {
 }
 
 #[test]
-fn rules_not_measured_for_the_period_are_listed_not_cleared() {
+fn unmeasured_rules_listed_not_cleared() {
     let mut state = clean();
     state.inner_broken_links = links(3, "inner");
     state.unmeasured = vec![

@@ -247,8 +247,8 @@ async fn fill_cases(
     period: &Period,
     states: &mut BTreeMap<SiteId, SiteState>,
 ) -> Result<(), jiyue_db::DbError> {
-    // The veto counts messages received within the last year that waited more than three
-    // months for an answer, as of the period's last day.
+    // The veto counts messages received within the last year and still without a reply three
+    // months after receipt, as of the period's last day.
     let three_months = period
         .last
         .checked_sub_months(Months::new(3))

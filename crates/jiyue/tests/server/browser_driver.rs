@@ -253,9 +253,9 @@ impl Browser {
         }
     }
 
-    /// Waits until an element matches the CSS `selector`, such as on the page a form submission
-    /// leads to, and returns it; fails naming the page after 20 s. A click starts navigation
-    /// asynchronously, so the old page may still read as loaded right after it.
+    /// Waits until an element matches the CSS `selector` and returns it, failing with the page's
+    /// address after 20 s. A click starts navigation asynchronously, so the old page may still
+    /// read as loaded right after it.
     pub async fn wait_find(&self, selector: &str) -> WebElement {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {

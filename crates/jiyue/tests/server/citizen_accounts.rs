@@ -1237,7 +1237,7 @@ async fn wrong_sign_in_codes_make_a_signal() {
     let account = citizen_by_mobile(&server, mobile).await.unwrap();
     server.app().signals.drain();
 
-    // One code a minute per number: the guesser asks after the first code's minute.
+    // One code a minute per number, so the guesser requests a code after the first one's minute.
     server.clock.advance(chrono::Duration::minutes(2));
     let guesser = Browser::new("10.11.0.2");
     let (sent, token) = request_code(&server, &guesser, mobile).await;
